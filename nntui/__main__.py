@@ -1,0 +1,5 @@
+"""Allow ``python -m nntui``."""
+
+from nntui.cli import main
+
+main()

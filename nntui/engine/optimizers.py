@@ -1,0 +1,266 @@
+"""Optimisers with Keras 3's update rules and default hyper-parameters.
+
+All of them work on one flat float32 vector of parameters and one of gradients, so an update is
+a handful of vectorised passes whatever the number of layers. State vectors are allocated once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import Field, validate_config
+
+
+def _lr_field(default: float) -> Field:
+    return Field("learning_rate", "float", default, "step size", min=0.0, min_exclusive=True, max=10.0)
+
+
+def _eps_field() -> Field:
+    return Field("epsilon", "float", 1e-7, "added inside the square root for stability", min=0.0, max=1.0)
+
+
+class Optimizer:
+    """Base class: validated config, flat state, ``step(theta, grad)``."""
+
+    name = ""
+    description = ""
+    fields: tuple[Field, ...] = ()
+
+    def __init__(self, **config):
+        self.config = validate_config(self.fields, config, owner=self.name)
+        self.iterations = 0
+        self.state: dict[str, np.ndarray] = {}
+        self.track_update_norm = False
+        self.last_update_norm = 0.0
+        self._tmp = None
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+        return f"{type(self).__name__}({args})"
+
+    @property
+    def learning_rate(self) -> float:
+        """The current step size (may be changed between steps)."""
+        return self.config["learning_rate"]
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self.config["learning_rate"] = float(value)
+
+    def get_config(self) -> dict:
+        """Keras-style config (settings only)."""
+        return dict(self.config)
+
+    def build(self, size: int, dtype=np.float32) -> None:
+        """Allocate state for ``size`` parameters."""
+        self.iterations = 0
+        self._tmp = np.empty(size, dtype)
+        self.state = {key: np.full(size, fill, dtype) for key, fill in self.state_specs()}
+
+    def state_specs(self) -> list[tuple[str, float]]:
+        """(name, initial value) of each state vector."""
+        return []
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Update ``theta`` in place from ``grad``."""
+        if self._tmp is None or self._tmp.shape != theta.shape or self._tmp.dtype != theta.dtype:
+            self.build(theta.size, theta.dtype)
+        self.iterations += 1
+        increment = self._increment(theta, grad, self._tmp)
+        if self.track_update_norm:
+            self.last_update_norm = float(np.sqrt(np.dot(increment, increment)))
+        theta -= increment
+
+    def _increment(self, theta, grad, t):
+        """Return the vector to subtract from theta (may be written into ``t``)."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Gradient descent with optional (Nesterov) momentum."""
+
+    name = "sgd"
+    description = "plain gradient descent, optional momentum"
+    fields = (
+        _lr_field(0.01),
+        Field("momentum", "float", 0.0, "fraction of the last step kept", min=0.0, max=1.0),
+        Field("nesterov", "bool", False, "look ahead along the momentum"),
+    )
+
+    def state_specs(self):
+        return [("momentum", 0.0)] if self.config["momentum"] else []
+
+    def _increment(self, theta, grad, t):
+        lr = t.dtype.type(self.config["learning_rate"])
+        mom = self.config["momentum"]
+        np.multiply(grad, lr, out=t)
+        if not mom:
+            return t
+        m = self.state.get("momentum")
+        if m is None:
+            m = self.state["momentum"] = np.zeros_like(theta)
+        # Keras: m = mom*m - lr*g; theta += m (or += mom*m - lr*g with Nesterov). Here m holds -m.
+        m *= t.dtype.type(mom)
+        m += t
+        if self.config["nesterov"]:
+            t += m * t.dtype.type(mom)
+            return t
+        return m
+
+
+class RMSprop(Optimizer):
+    """Divides the gradient by a running root-mean-square of recent gradients."""
+
+    name = "rmsprop"
+    description = "adaptive steps from a running mean of squared gradients"
+    fields = (
+        _lr_field(0.001),
+        Field("rho", "float", 0.9, "decay of the squared-gradient average", min=0.0, max=1.0, max_exclusive=True),
+        Field("momentum", "float", 0.0, "momentum on the increments", min=0.0, max=1.0),
+        _eps_field(),
+        Field("centered", "bool", False, "normalise by the variance instead of the second moment"),
+    )
+
+    def state_specs(self):
+        specs = [("velocity", 0.0)]
+        if self.config["momentum"]:
+            specs.append(("momentum", 0.0))
+        if self.config["centered"]:
+            specs.append(("average_gradient", 0.0))
+        return specs
+
+    def _increment(self, theta, grad, t):
+        c = self.config
+        f = t.dtype.type
+        rho = c["rho"]
+        v = self.state["velocity"]
+        if not c["centered"]:
+            # v is kept divided by (1 - rho): v' = rho v' + g^2, and v + eps = (1-rho)(v' + eps/(1-rho)).
+            scale = 1.0 - rho
+            np.multiply(grad, grad, out=t)
+            v *= f(rho)
+            v += t
+            np.add(v, f(c["epsilon"] / scale), out=t)
+            np.sqrt(t, out=t)
+            np.divide(grad, t, out=t)
+            t *= f(c["learning_rate"] / np.sqrt(scale))
+        else:
+            a = self.state["average_gradient"]
+            np.multiply(grad, grad, out=t)
+            t *= f(1.0 - rho)
+            v *= f(rho)
+            v += t
+            a *= f(rho)
+            a += grad * f(1.0 - rho)
+            np.multiply(a, a, out=t)
+            np.subtract(v, t, out=t)
+            t += f(c["epsilon"])
+            np.sqrt(t, out=t)
+            np.divide(grad, t, out=t)
+            t *= f(c["learning_rate"])
+        if c["momentum"]:
+            m = self.state["momentum"]
+            m *= f(c["momentum"])
+            m += t
+            return m
+        return t
+
+    def keras_velocity(self) -> np.ndarray:
+        """The velocity as Keras stores it (for checks and checkpoints)."""
+        v = self.state["velocity"]
+        return v if self.config["centered"] else v * (1.0 - self.config["rho"])
+
+
+class Adam(Optimizer):
+    """Momentum plus RMSprop-style scaling, with bias correction."""
+
+    name = "adam"
+    description = "momentum plus adaptive steps; a robust default"
+    fields = (
+        _lr_field(0.001),
+        Field("beta_1", "float", 0.9, "decay of the gradient average", min=0.0, max=1.0, max_exclusive=True),
+        Field("beta_2", "float", 0.999, "decay of the squared-gradient average", min=0.0, max=1.0,
+              max_exclusive=True),
+        _eps_field(),
+        Field("amsgrad", "bool", False, "use the maximum of past squared-gradient averages"),
+    )
+    def state_specs(self):
+        specs = [("momentum", 0.0), ("velocity", 0.0)]
+        if self.config["amsgrad"]:
+            specs.append(("velocity_hat", 0.0))
+        return specs
+
+    def _increment(self, theta, grad, t):
+        c = self.config
+        f = t.dtype.type
+        step = self.iterations
+        b1, b2 = c["beta_1"], c["beta_2"]
+        alpha = c["learning_rate"] * np.sqrt(1.0 - b2**step) / (1.0 - b1**step)
+        m, v = self.state["momentum"], self.state["velocity"]
+        np.subtract(grad, m, out=t)
+        t *= f(1.0 - b1)
+        m += t
+        np.multiply(grad, grad, out=t)
+        t -= v
+        t *= f(1.0 - b2)
+        v += t
+        if c["amsgrad"]:
+            vh = self.state["velocity_hat"]
+            np.maximum(vh, v, out=vh)
+            v = vh
+        np.sqrt(v, out=t)
+        t += f(c["epsilon"])
+        np.divide(m, t, out=t)
+        t *= f(alpha)
+        return t
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: ``theta -= lr * weight_decay * theta`` before each step."""
+
+    name = "adamw"
+    description = "Adam with decoupled weight decay"
+    fields = Adam.fields[:1] + (
+        Field("weight_decay", "float", 0.004, "fraction of each weight removed per step (times lr)",
+              min=0.0, max=1.0),
+    ) + Adam.fields[1:]
+
+    def _increment(self, theta, grad, t):
+        decay = self.config["weight_decay"] * self.config["learning_rate"]
+        if decay:
+            theta *= t.dtype.type(1.0 - decay)
+        return super()._increment(theta, grad, t)
+
+
+class Adagrad(Optimizer):
+    """Divides by the root of the sum of all past squared gradients."""
+
+    name = "adagrad"
+    description = "adaptive steps that shrink with the sum of squared gradients"
+    fields = (
+        _lr_field(0.001),
+        Field("initial_accumulator_value", "float", 0.1, "starting value of the accumulator", min=0.0),
+        _eps_field(),
+    )
+
+    def state_specs(self):
+        return [("accumulator", self.config["initial_accumulator_value"])]
+
+    def _increment(self, theta, grad, t):
+        f = t.dtype.type
+        acc = self.state["accumulator"]
+        np.multiply(grad, grad, out=t)
+        acc += t
+        np.add(acc, f(self.config["epsilon"]), out=t)
+        np.sqrt(t, out=t)
+        np.divide(grad, t, out=t)
+        t *= f(self.config["learning_rate"])
+        return t
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad)}
+
+
+def get_optimizer(name: str, **config) -> Optimizer:
+    """An optimiser by Keras name (case-insensitive) with its config; KeyError if unknown."""
+    return OPTIMIZERS[name.lower()](**config)
