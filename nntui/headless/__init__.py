@@ -1,0 +1,1 @@
+"""The headless face: text summaries, the Keras-like progress reporter, metrics files."""

@@ -1,0 +1,59 @@
+"""Saving and loading a model's weights as .npz (Keras-style names: 'dense/kernel'), atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..engine.model import Model
+
+
+class WeightsError(ValueError):
+    """A weights file cannot be written or does not fit the model; one line naming the file."""
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(fileobj)`` on a temporary file beside ``path``, fsync, then rename it into place."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save_weights(model: Model, path) -> None:
+    """Write every weight (trainable or not) to ``path`` as an uncompressed .npz."""
+    weights = model.get_weights()
+    try:
+        atomic_write(Path(path), lambda fh: np.savez(fh, **weights))
+    except OSError as exc:
+        raise WeightsError(f"{path}: cannot write weights ({exc.strerror or exc})") from None
+
+
+def load_weights(model: Model, path) -> None:
+    """Load weights saved by :func:`save_weights`; WeightsError names the file and the first misfit."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            weights = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise WeightsError(f"{path}: no such file") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise WeightsError(f"{path}: not a readable .npz weights file ({exc})") from None
+    try:
+        model.set_weights(weights)
+    except ValueError as exc:
+        raise WeightsError(f"{path}: {exc}") from None
