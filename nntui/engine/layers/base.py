@@ -56,6 +56,8 @@ class Layer:
     fields: ClassVar[tuple[Field, ...]] = ()
     #: How many inputs the layer takes: (min, max); max None means "any number".
     arity: ClassVar[tuple[int, int | None]] = (1, 1)
+    #: Whether ``activation`` is the last operation of forward (so a loss may fuse with it).
+    activation_is_final: ClassVar[bool] = True
 
     def __init__(self, name: str | None = None, **config):
         self.config = validate_config(self.fields, config, owner=self.type_name)
