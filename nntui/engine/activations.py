@@ -171,7 +171,11 @@ class ELU(Activation):
 
 
 def erf(x, out):
-    """Error function, Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), vectorised."""
+    """Error function, Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), vectorised.
+
+    ``out`` may alias ``x``: the sign is taken before ``out`` is written.
+    """
+    negative = np.signbit(x)
     ax = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * ax)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
@@ -180,7 +184,7 @@ def erf(x, out):
     np.exp(ax, out=ax)
     np.multiply(poly, ax, out=ax)
     np.subtract(1.0, ax, out=out)
-    return np.copysign(out, x, out=out)
+    return np.negative(out, out=out, where=negative)
 
 
 class GELU(Activation):
