@@ -8,13 +8,13 @@ import sys
 import click
 
 from . import __version__
-from .data import DataError, load_mnist
+from .data import DataError
 from .engine.shapes import ShapeError
 from .headless.metrics_file import MetricsWriter
 from .headless.progress import ProgressReporter
 from .headless.summary import summary_json, summary_text
 from .spec import PresetError, build_model, builtin_presets, full_check, load_preset, make_trainer
-from .spec.datasets import check_input_shape, make_datasets
+from .spec.datasets import load_arrays, make_datasets
 from .spec.weights_file import WeightsError, save_weights
 
 EXIT_BAD_INPUT = 2
@@ -148,8 +148,7 @@ def train_headless(preset, data_dir, metrics_out, weights_out) -> int:
     report = full_check(preset, model)
     if report.error is not None:
         raise UserError(model_error_line(preset, report))
-    check_input_shape(preset)
-    arrays = load_mnist(data_dir, progress=download_progress(sys.stderr))
+    arrays = load_arrays(preset, data_dir, progress=download_progress(sys.stderr))
     trainer = make_trainer(preset, model)
     train, val, test = make_datasets(preset, model, arrays)
     out = sys.stdout

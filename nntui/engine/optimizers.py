@@ -6,6 +6,8 @@ a handful of vectorised passes whatever the number of layers. State vectors are 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .config import Field, validate_config
@@ -30,7 +32,6 @@ class Optimizer:
         self.config = validate_config(self.fields, config, owner=self.name)
         self.iterations = 0
         self.state: dict[str, np.ndarray] = {}
-        self.track_update_norm = False
         self.last_update_norm = 0.0
         self._tmp = None
 
@@ -61,15 +62,18 @@ class Optimizer:
         """(name, initial value) of each state vector."""
         return []
 
-    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
-        """Update ``theta`` in place from ``grad``."""
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> bool:
+        """Update ``theta`` in place from ``grad``; refuse (return False) a non-finite update."""
         if self._tmp is None or self._tmp.shape != theta.shape or self._tmp.dtype != theta.dtype:
             self.build(theta.size, theta.dtype)
         self.iterations += 1
         increment = self._increment(theta, grad, self._tmp)
-        if self.track_update_norm:
-            self.last_update_norm = float(np.sqrt(np.dot(increment, increment)))
+        squared = float(np.dot(increment, increment))  # one BLAS pass: the update size, and a finiteness check
+        if not math.isfinite(squared):
+            return False
+        self.last_update_norm = math.sqrt(squared)
         theta -= increment
+        return True
 
     def _increment(self, theta, grad, t):
         """Return the vector to subtract from theta (may be written into ``t``)."""
@@ -216,7 +220,7 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: ``theta -= lr * weight_decay * theta`` before each step."""
+    """Adam with decoupled weight decay: ``theta -= lr * weight_decay * theta`` besides each Adam step."""
 
     name = "adamw"
     description = "Adam with decoupled weight decay"
@@ -226,10 +230,14 @@ class AdamW(Adam):
     ) + Adam.fields[1:]
 
     def _increment(self, theta, grad, t):
+        t = super()._increment(theta, grad, t)
         decay = self.config["weight_decay"] * self.config["learning_rate"]
         if decay:
-            theta *= t.dtype.type(1.0 - decay)
-        return super()._increment(theta, grad, t)
+            if getattr(self, "_decayed", None) is None or self._decayed.shape != theta.shape:
+                self._decayed = np.empty_like(theta)
+            np.multiply(theta, t.dtype.type(decay), out=self._decayed)
+            t += self._decayed
+        return t
 
 
 class Adagrad(Optimizer):

@@ -111,19 +111,14 @@ class Trainer:
     def train_step(self, x, targets):
         """One forward/backward/update on a batch; returns (total loss, per-output losses, correct, counted).
 
-        A non-finite loss leaves the weights untouched. So does an update that would make a weight
-        non-finite (e.g. an optimiser state overflowing): it is undone and the loss reported as nan.
+        A non-finite loss leaves the weights untouched. So does a non-finite update (e.g. an optimiser
+        state overflowing): the optimiser refuses it and the loss is reported as nan.
         """
         outputs = self.model.forward(x, training=True)
         total, losses, correct, counted, grads = self._score(outputs, targets, grads=True)
         if math.isfinite(total):
             self.model.backward(grads)
-            theta = self.model.theta
-            saved = self.buffers.get("theta", theta.shape, theta.dtype)
-            np.copyto(saved, theta)
-            self.optimizer.step(theta, self.model.grad)
-            if theta.size and not (math.isfinite(theta.min()) and math.isfinite(theta.max())):
-                np.copyto(theta, saved)
+            if not self.optimizer.step(self.model.theta, self.model.grad):
                 total = math.nan
         return total, losses, correct, counted
 

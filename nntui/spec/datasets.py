@@ -6,7 +6,7 @@ from math import prod
 
 import numpy as np
 
-from ..data.mnist import MnistArrays
+from ..data.mnist import MnistArrays, load_mnist
 from ..engine.model import Model
 from ..engine.training import Dataset
 from .build import output_plans
@@ -32,6 +32,12 @@ def check_input_shape(preset: Preset) -> None:
         raise PresetError(preset.source, "model.input_shape",
                           f"MNIST images have 784 values (28x28) but {shown} holds {prod(shape)}; "
                           "use [784], [28, 28] or [28, 28, 1]")
+
+
+def load_arrays(preset: Preset, data_dir=None, progress=None) -> MnistArrays:
+    """The preset's dataset from the usual places (any size: MNIST-format sets other than the 60k/10k work)."""
+    check_input_shape(preset)
+    return load_mnist(data_dir, progress=progress, expected_counts=None)
 
 
 def make_datasets(preset: Preset, model: Model, arrays: MnistArrays) -> tuple[Dataset, Dataset | None, Dataset]:

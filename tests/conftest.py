@@ -1,0 +1,41 @@
+"""Shared fixtures: a fake MNIST folder, the real one when NNTUI_DATA_DIR points at it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fake_mnist import write_fake_mnist
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def fake_mnist_dir(tmp_path_factory) -> Path:
+    """A folder with a small learnable fake MNIST (600 train, 200 test)."""
+    folder = tmp_path_factory.mktemp("fake-mnist")
+    write_fake_mnist(folder)
+    return folder
+
+
+def real_mnist_dir() -> Path | None:
+    """The real MNIST folder from NNTUI_DATA_DIR (relative to the cwd or the repo), or None."""
+    value = os.environ.get("NNTUI_DATA_DIR")
+    if not value:
+        return None
+    for base in (Path.cwd(), REPO):
+        folder = (base / value).resolve()
+        if (folder / "train-images-idx3-ubyte.gz").is_file() or (folder / "train-images-idx3-ubyte").is_file():
+            return folder
+    return None
+
+
+@pytest.fixture
+def real_mnist() -> Path:
+    """The real MNIST folder; skips the test when NNTUI_DATA_DIR is not set to it."""
+    folder = real_mnist_dir()
+    if folder is None:
+        pytest.skip("NNTUI_DATA_DIR does not point at the real MNIST")
+    return folder
