@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from .base import Layer, WeightSpec, snake_case
+from .conv import Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
+from .normalization import BatchNormalization
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
+from .recurrent import LSTM, SimpleRNN
 
 LAYER_TYPES: dict[str, type[Layer]] = {}
 
@@ -14,7 +18,8 @@ def register(cls: type[Layer]) -> type[Layer]:
     return cls
 
 
-for _cls in (Dense, Activation, Flatten, Reshape, Dropout):
+for _cls in (Dense, Activation, Flatten, Reshape, Dropout, Conv2D, MaxPooling2D, AveragePooling2D,
+             GlobalAveragePooling2D, BatchNormalization, SimpleRNN, LSTM):
     register(_cls)
 
 
@@ -24,4 +29,5 @@ def create_layer(type_name: str, name: str | None = None, **config) -> Layer:
 
 
 __all__ = ["LAYER_TYPES", "Layer", "WeightSpec", "create_layer", "register", "snake_case",
-           "Dense", "Activation", "Flatten", "Reshape", "Dropout"]
+           "Dense", "Activation", "Flatten", "Reshape", "Dropout", "Conv2D", "MaxPooling2D", "AveragePooling2D",
+           "GlobalAveragePooling2D", "BatchNormalization", "SimpleRNN", "LSTM"]
