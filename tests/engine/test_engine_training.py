@@ -153,7 +153,7 @@ def test_a_non_finite_update_is_refused_and_reported_as_nan():
     tr = trainer(model, "sgd")
     data = synthetic(n=32)
     before = model.theta.copy()
-    tr.optimizer._increment = lambda theta, grad, t: np.full_like(theta, np.inf)  # a broken update
+    tr.optimizer._increment = lambda theta, grad, temps, state: np.full_like(theta, np.inf)  # a broken update
     total, *_ = tr.train_step(data.x, data.targets)
     assert math.isnan(total)
     np.testing.assert_array_equal(model.theta, before)
