@@ -65,6 +65,7 @@ class EpochEnded:
     train_seconds: float
     samples_per_second: float
     steps: int = 0
+    final: bool = False  # no epoch follows (the last one, or early stopping ends the run here)
 
     @property
     def loss(self) -> float:
@@ -98,7 +99,10 @@ class Evaluating:
 
 @dataclass(frozen=True)
 class RunEnded:
-    """The run is over. ``reason``: 'completed', 'stopped' or 'non_finite'; test metrics when evaluated."""
+    """The run is over. ``reason``: 'completed', 'early_stopping', 'stopped' or 'non_finite'.
+
+    Test metrics are there when the run got to its end (completed or stopped early by the callback).
+    """
 
     reason: str
     epochs_completed: int
@@ -109,8 +113,8 @@ class RunEnded:
 
     @property
     def stopped(self) -> bool:
-        """Whether the run ended before its last epoch."""
-        return self.reason != "completed"
+        """Whether the run was interrupted (by the user or a non-finite loss) rather than finished."""
+        return self.reason in ("stopped", "non_finite")
 
     @property
     def test_loss(self) -> float | None:

@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .buffers import Buffers
+from .early_stopping import EarlyStopping
 from .events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
 from .fpenv import flush_subnormals
 from .losses import Loss
@@ -179,11 +180,17 @@ class Trainer:
 
     def fit(self, train: Dataset, *, epochs: int, batch_size: int, validation: Dataset | None = None,
             test: Dataset | None = None, shuffle: bool = True, initial_epoch: int = 0,
-            keep_test_predictions: bool = False) -> "TrainingRun":
-        """A run over ``epochs`` epochs; iterate it to train."""
+            keep_test_predictions: bool = False, early_stopping: EarlyStopping | None = None,
+            history: list[dict[str, float]] | None = None) -> "TrainingRun":
+        """A run over ``epochs`` epochs; iterate it to train.
+
+        To continue a run, pass the epochs already done as ``initial_epoch`` (and their ``history``)
+        after restoring the trainer's state (see :mod:`~nntui.engine.run_state`).
+        """
         return TrainingRun(self, train, epochs=epochs, batch_size=batch_size, validation=validation, test=test,
                            shuffle=shuffle, initial_epoch=initial_epoch,
-                           keep_test_predictions=keep_test_predictions)
+                           keep_test_predictions=keep_test_predictions, early_stopping=early_stopping,
+                           history=history)
 
 
 class TrainingRun:
@@ -191,7 +198,8 @@ class TrainingRun:
 
     def __init__(self, trainer: Trainer, train: Dataset, *, epochs: int, batch_size: int,
                  validation: Dataset | None, test: Dataset | None, shuffle: bool, initial_epoch: int,
-                 keep_test_predictions: bool):
+                 keep_test_predictions: bool, early_stopping: EarlyStopping | None = None,
+                 history: list[dict[str, float]] | None = None):
         self.trainer = trainer
         self.train = train
         self.epochs = epochs
@@ -201,7 +209,8 @@ class TrainingRun:
         self.shuffle = shuffle
         self.initial_epoch = initial_epoch
         self.keep_test_predictions = keep_test_predictions
-        self.history: list[dict[str, float]] = []
+        self.early_stopping = early_stopping
+        self.history: list[dict[str, float]] = list(history or [])
         self._stop_requested = False
         self._generator = self._run()
 
@@ -281,14 +290,21 @@ class TrainingRun:
                 logs.update({f"val_{k}": v for k, v in result["logs"].items()})
             seconds = time.perf_counter() - t0
             self.history.append(logs)
+            es = self.early_stopping
+            stopping = es is not None and es.update(epoch, logs, tr.model)
             yield EpochEnded(epoch, self.epochs, logs, seconds, train_seconds, seen / max(train_seconds, 1e-9),
-                             steps)
+                             steps, final=stopping or epoch == self.epochs)
+            if stopping:
+                reason, message = "early_stopping", es.message(epoch)
+                break
             if self._stop_requested:
                 yield RunEnded("stopped", epoch, tuple(self.history), message=f"stopped after epoch {epoch}")
                 return
+        else:
+            reason, message = "completed", ""
         test_logs, predictions = None, ()
         if self.test is not None:
             result = yield from tr.evaluation(self.test, bs, phase="test",
                                               keep_predictions=self.keep_test_predictions)
             test_logs, predictions = result["logs"], result["predictions"]
-        yield RunEnded("completed", epoch, tuple(self.history), test_logs, test_predictions=predictions)
+        yield RunEnded(reason, epoch, tuple(self.history), test_logs, message=message, test_predictions=predictions)

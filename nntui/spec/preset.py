@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.config import ConfigError, Field, describe, validate_config
+from ..engine.early_stopping import FIELDS as EARLY_STOPPING_FIELDS
 from ..engine.layers import LAYER_TYPES
 from ..engine.losses import ALIASES, LOSSES
 from ..engine.optimizers import OPTIMIZERS
@@ -60,6 +61,7 @@ class TrainingSpec:
     seed: int = 0
     loss_weights: dict[str, float] | None = None
     targets: dict[str, str] | None = None
+    early_stopping: dict[str, Any] | None = None
 
 
 @dataclass
@@ -219,7 +221,8 @@ def _target_rule(value, path):
 def parse_training(raw) -> TrainingSpec:
     """Validate the ``[training]`` table."""
     raw = _table(raw, "training")
-    _check_keys(raw, ("loss", "optimizer", "batch_size", "epochs", "seed", "loss_weights", "targets"), "training")
+    _check_keys(raw, ("loss", "optimizer", "batch_size", "epochs", "seed", "loss_weights", "targets",
+                      "early_stopping"), "training")
     if "loss" not in raw:
         raise ConfigError("training.loss", f"missing (one of: {', '.join(LOSSES)})")
     loss = _per_output(raw["loss"], "training.loss", _loss_name)
@@ -239,7 +242,14 @@ def parse_training(raw) -> TrainingSpec:
     if "targets" in raw:
         table = _table(raw["targets"], "training.targets")
         targets = {_name(k, "training.targets"): _target_rule(v, f"training.targets.{k}") for k, v in table.items()}
-    return TrainingSpec(loss, optimizer, batch, epochs, seed, weights, targets)
+    early = None
+    if "early_stopping" in raw:
+        table = _table(raw["early_stopping"], "training.early_stopping")
+        try:
+            early = validate_config(EARLY_STOPPING_FIELDS, table, owner="early_stopping")
+        except ConfigError as exc:
+            raise exc.within("training.early_stopping") from None
+    return TrainingSpec(loss, optimizer, batch, epochs, seed, weights, targets, early)
 
 
 def parse_data(raw) -> DataSpec:
@@ -271,6 +281,7 @@ def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) 
         model = parse_model(raw["model"])
         training = parse_training(raw["training"])
         _check_output_names(model, training)
+        _check_monitor(model, training, data)
     except ConfigError as exc:
         raise PresetError(source, exc.field, exc.reason) from None
     return Preset(name, description, data, model, training, source, path)
@@ -293,3 +304,19 @@ def _check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
         missing = [o for o in outputs if o not in training.loss]
         if missing:
             raise ConfigError("training.loss", f"no loss for output(s) {', '.join(missing)}")
+
+
+def _check_monitor(model: ModelSpec, training: TrainingSpec, data: DataSpec) -> None:
+    """Early stopping must watch a value the run logs (val_* only with a validation split)."""
+    if training.early_stopping is None:
+        return
+    monitor = training.early_stopping["monitor"]
+    outputs = model.outputs or []
+    names = ["loss", "accuracy"] if len(outputs) <= 1 else ["loss"] + [f"{o}_{m}" for o in outputs
+                                                                     for m in ("loss", "accuracy")]
+    known = names + [f"val_{n}" for n in names]
+    field = "training.early_stopping.monitor"
+    if monitor not in known:
+        raise ConfigError(field, f"{monitor!r} is not logged by this model (one of: {', '.join(known)})")
+    if monitor.startswith("val_") and not data.validation_split:
+        raise ConfigError(field, f"{monitor!r} needs a validation set: set data.validation_split, e.g. 0.1")

@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from ..engine.layers import LAYER_TYPES
 from ..engine.optimizers import OPTIMIZERS
+from .atomic import atomic_write
 from .document import non_default_settings
 from .preset import Preset
 
@@ -111,46 +110,14 @@ def dumps(preset: Preset) -> str:
         lines.append(_line("loss_weights", t.loss_weights))
     if t.targets is not None:
         lines.append(_line("targets", t.targets))
+    if t.early_stopping is not None:
+        lines.append(_line("early_stopping", t.early_stopping))
     return "\n".join(lines) + "\n"
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, 0o666 & ~_umask())
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Write ``text`` (UTF-8, LF line ends) to ``path`` atomically."""
+    atomic_write(path, text.encode("utf-8"))
 
 
 def save_preset(preset: Preset, path: str | os.PathLike) -> None:
