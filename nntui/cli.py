@@ -9,20 +9,15 @@ import click
 
 from . import __version__
 from .data import DataError
-from .engine.shapes import ShapeError
-from .headless.metrics_file import MetricsWriter
-from .headless.progress import ProgressReporter
+from .headless import run as headless
 from .headless.summary import summary_json, summary_text
-from .spec import PresetError, build_model, builtin_presets, full_check, load_preset, make_trainer
-from .spec.datasets import load_arrays, make_datasets
-from .spec.weights_file import WeightsError, save_weights
+from .spec import PresetError, build_model, builtin_presets, full_check, load_preset
+from .spec.checkpoint import CheckpointError
+from .spec.weights_file import WeightsError
 
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-
-class UserError(Exception):
-    """A one-line problem with what the user gave us (exit code 2)."""
+EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED
+USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, headless.HeadlessError)
 
 
 class OneLineErrors(click.Command):
@@ -40,35 +35,10 @@ class OneLineErrors(click.Command):
         sys.exit(code or 0)
 
 
-def model_error_line(preset, report) -> str:
-    """'<file>: model.layers[i] (name): <ShapeError text>' for the first layer that does not fit."""
-    i = report.error_index
-    if i is None:
-        return f"{preset.source}: model: {report.error}"
-    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
-
-
-def download_progress(stream):
-    """A progress callback for MNIST downloads that redraws one line on ``stream``."""
-    live = stream.isatty()
-
-    def progress(filename: str, done: int, total: int | None) -> None:
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-        if live:
-            stream.write(f"\rDownloading {filename}  {size}   ")
-            if total and done >= total:
-                stream.write("\n")
-            stream.flush()
-        elif total and done >= total:
-            stream.write(f"Downloaded {filename} ({size})\n")
-
-    return progress
-
-
 @click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--preset", "-p", "preset_ref", default="mnist", show_default=True, metavar="NAME|PATH",
               help="A shipped preset by name or a preset .toml file.")
-@click.option("--headless", is_flag=True, help="Train in the terminal without the app, printing Keras-like lines.")
+@click.option("--headless", "headless_mode", is_flag=True, help="Train in the terminal without the app, printing Keras-like lines.")
 @click.option("--summary", is_flag=True, help="Print the model summary and exit (exit 2 if the shapes do not fit).")
 @click.option("--json", "as_json", is_flag=True, help="With --summary: print JSON instead of the table.")
 @click.option("--epochs", type=click.IntRange(1, 10_000), help="Override the preset's epochs.")
@@ -80,25 +50,33 @@ def download_progress(stream):
               "the cache, Keras's cache, or a download).")
 @click.option("--metrics-out", type=click.Path(dir_okay=False), help="Write metrics as JSON lines to this file.")
 @click.option("--save-weights", type=click.Path(dir_okay=False), help="Save the trained weights (.npz).")
+@click.option("--load-weights", type=click.Path(dir_okay=False), help="Start from weights saved earlier (.npz).")
+@click.option("--checkpoint", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write a checkpoint (weights, optimizer state, preset, metrics) to DIR after each epoch.")
+@click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
+              help="Continue the run checkpointed in DIR exactly where it stopped.")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
-def cli(preset_ref, headless, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, list_presets):
+def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
+        metrics_out, save_weights, load_weights, checkpoint, resume, list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
     """
+    overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume)
     try:
         if list_presets:
             return print_presets()
-        preset = load_preset(preset_ref).with_overrides(
-            epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
+        if resume:
+            return headless.resume(resume, overrides, opts)
+        preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
             return print_summary(preset, as_json)
-        if not headless:
+        if not headless_mode:
             return open_app(preset, data_dir)
-        return train_headless(preset, data_dir, metrics_out, save_weights)
-    except (PresetError, DataError, WeightsError, UserError) as exc:
+        return headless.train(preset, opts)
+    except USER_ERRORS as exc:
         click.echo(str(exc), err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -130,7 +108,7 @@ def print_summary(preset, as_json: bool) -> int:
             click.echo(f"warning: {warning}", err=True)
     if report.error is not None:
         if not as_json:
-            click.echo(model_error_line(preset, report), err=True)
+            click.echo(headless.model_error_line(preset, report), err=True)
         return EXIT_BAD_INPUT
     return 0
 
@@ -142,51 +120,6 @@ def open_app(preset, data_dir) -> int:
     return run_app(preset, data_dir=data_dir)
 
 
-def train_headless(preset, data_dir, metrics_out, weights_out) -> int:
-    """Train the preset, printing Keras-like progress; returns the exit code."""
-    model = build_model(preset.model)
-    report = full_check(preset, model)
-    if report.error is not None:
-        raise UserError(model_error_line(preset, report))
-    arrays = load_arrays(preset, data_dir, progress=download_progress(sys.stderr))
-    trainer = make_trainer(preset, model)
-    train, val, test = make_datasets(preset, model, arrays)
-    out = sys.stdout
-    val_text = f", {len(val):,} for validation" if val is not None else ""
-    click.echo(f'Training "{preset.name}" ({report.total_params:,} params) on {len(train):,} MNIST images'
-               f"{val_text}, {len(test):,} for test (data: {arrays.source})")
-    reporter = ProgressReporter(out, live=out.isatty(), color=out.isatty())
-    writer = MetricsWriter(metrics_out) if metrics_out else None
-    t = preset.training
-    run = trainer.fit(train, epochs=t.epochs, batch_size=t.batch_size, validation=val, test=test)
-    final = None
-    try:
-        for event in run:
-            reporter.handle(event)
-            if writer is not None:
-                writer.write(event)
-            final = event
-    except KeyboardInterrupt:
-        run.close()
-        if writer is not None:
-            writer.close()
-        out.write("\n")
-        click.echo("nntui: interrupted; metrics written so far are kept" if writer else "nntui: interrupted",
-                   err=True)
-        return EXIT_INTERRUPTED
-    if writer is not None:
-        writer.close()
-    if weights_out:
-        save_weights(model, weights_out)
-        click.echo(f"Saved weights to {weights_out}")
-    if final is not None and final.reason == "non_finite":
-        return 1
-    return 0
-
-
 def main() -> None:
     """Console-script entry point."""
     cli()
-
-
-__all__ = ["cli", "main", "ShapeError"]
