@@ -1,1 +1,4 @@
-"""The Textual app: screens, widgets and their stylesheets."""
+"""The Textual face: the builder (and, from the next issue, the training screen).
+
+Import :func:`nntui.tui.app.run_app` to start it; nothing else here imports textual eagerly.
+"""

@@ -1,1 +1,1 @@
-"""Screens of the app, one module (and one .tcss) each."""
+"""The app's screens: the builder and its dialogs (palette, layer form, save/open, Keras code, help)."""

@@ -1,1 +1,1 @@
-"""Widgets of the app, one module (and one .tcss) each."""
+"""Widgets of the builder: the stack table, totals, status line, layer details, training settings."""

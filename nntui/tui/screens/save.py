@@ -1,0 +1,113 @@
+"""Save the model as a preset TOML file (atomic write; asks before overwriting any file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup, VerticalGroup
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from ...spec.toml_writer import save_preset
+from ..widgets.field_editor import FieldInput
+from .confirm import ConfirmScreen
+
+
+def default_save_path(app) -> str:
+    """Where Save proposes to write: the file being edited, or <name>.toml in the working folder."""
+    doc = app.document
+    if doc.path is not None and not doc.builtin:
+        path = Path(doc.path)
+        try:
+            return str(path.resolve().relative_to(app.cwd.resolve()))
+        except ValueError:
+            return str(path)
+    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in doc.preset.name).strip("-.") or "model"
+    return f"{stem}.toml"
+
+
+def resolve_target(app, text: str) -> Path:
+    """The file a typed path names (relative to the working folder; .toml added when missing)."""
+    path = Path(text.strip()).expanduser()
+    if not path.is_absolute():
+        path = app.cwd / path
+    if path.suffix == "":
+        path = path.with_suffix(".toml")
+    return path
+
+
+class SaveScreen(ModalScreen[Path | None]):
+    """Ask for a path, confirm an overwrite, write atomically; dismisses with the path written."""
+
+    CSS_PATH = ["dialog.tcss", "save.tcss"]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without saving")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalGroup(classes="dialog", id="save"):
+            yield Static("Save as a preset file", classes="title")
+            yield Static(f"Relative paths are in {self.app.cwd}. Open it again with "
+                         "nntui --preset PATH or ctrl+o.", classes="note", markup=False)
+            yield FieldInput(default_save_path(self.app), id="path")
+            yield Static("", id="save-error", classes="error", markup=False)
+            with HorizontalGroup(classes="buttons"):
+                yield Button("Save (Enter)", variant="primary", id="do-save", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#save").border_title = "Save"
+        self.query_one("#path", Input).focus()
+        self.query_one("#save-error").display = False
+
+    def show_error(self, text: str) -> None:
+        error = self.query_one("#save-error", Static)
+        error.update(f"✗ {text}")
+        error.display = True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.request_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "do-save":
+            self.request_save()
+        else:
+            self.action_cancel()
+
+    def request_save(self) -> None:
+        text = self.query_one("#path", Input).value
+        if not text.strip():
+            self.show_error("type a file name, e.g. my-model.toml")
+            return
+        path = resolve_target(self.app, text)
+        if path.is_dir():
+            self.show_error(f"{path} is a folder; add a file name")
+            return
+        if not path.parent.is_dir():
+            self.show_error(f"the folder {path.parent} does not exist")
+            return
+        if path.exists():
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.write(path)
+            self.app.push_screen(ConfirmScreen(f"Overwrite {path.name}?", f"{path} already exists.",
+                                               yes="Overwrite", no="Cancel"), answer)
+            return
+        self.write(path)
+
+    def write(self, path: Path) -> None:
+        doc = self.app.document
+        try:
+            save_preset(doc.preset, path)
+        except OSError as exc:
+            self.show_error(f"could not write {path}: {exc.strerror or exc}")
+            return
+        doc.mark_saved(path)
+        self.app.document_changed.publish(doc)
+        self.notify(f"Saved {path}", timeout=3)
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""The side panel's view of the selected row: what the layer does, its settings, its shapes, its error."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ...engine.layers import LAYER_TYPES
+from ...engine.model import INPUT
+from ...spec.document import PresetDocument
+from ..css import tcss
+from ..view import ERROR_MARK, StackView, format_value
+
+
+def input_shapes(view: StackView, index: int) -> list[str]:
+    """The shapes layer ``index`` receives, as the model reported them."""
+    rows = view.rows
+    report = view.check.report
+    names = report.rows[index].inputs if index < len(report.rows) else []
+    by_name = {r.name: r.shape for r in rows[1:]}
+    by_name[INPUT] = rows[0].shape
+    return [by_name.get(n, "?") for n in names]
+
+
+class LayerDetails(Static):
+    """Details of the row under the cursor (read-only; editing happens in the form)."""
+
+    DEFAULT_CSS = tcss(__file__)
+
+    def show(self, doc: PresetDocument, view: StackView, row: int) -> None:
+        """Render table row ``row`` (0: the input) of ``view``."""
+        row = max(0, min(row, len(view.rows) - 1))
+        item = view.rows[row]
+        parts = []
+        if item.index is None:
+            parts.append(Text.assemble(("Input", "bold"), "  ", (f"shape {item.settings[6:]}", "")))
+            parts.append(Text("The shape of one sample, without the batch axis. Keras writes the batch "
+                              "axis as None: the model receives " + item.shape + ".", style="dim"))
+            parts.append(Text("MNIST images have 784 values: (784,), (28, 28) or (28, 28, 1).", style="dim"))
+            parts.append(Text("i: edit the input shape", style="italic dim"))
+        else:
+            spec = doc.layers[item.index]
+            cls = LAYER_TYPES.get(spec.type)
+            parts.append(Text.assemble((f"Layer {item.index} · ", "dim"), (spec.type, "bold"),
+                                       (f"  ({item.name})", "dim")))
+            if cls is not None and cls.description:
+                parts.append(Text(cls.description, style="italic"))
+            shapes = Table.grid(padding=(0, 1))
+            shapes.add_column(style="dim")
+            shapes.add_column()
+            shapes.add_row("receives", ", ".join(input_shapes(view, item.index)) or "?")
+            shapes.add_row("gives", item.shape)
+            shapes.add_row("params", item.params)
+            if view.graph:
+                shapes.add_row("inputs", item.inputs or "-")
+            parts.append(shapes)
+            if cls is not None and cls.fields:
+                table = Table.grid(padding=(0, 1))
+                table.add_column(style="bold")
+                table.add_column()
+                table.add_column(style="dim", ratio=1)
+                for f in cls.fields:
+                    value = spec.config.get(f.name, f.default)
+                    changed = f.required or value != f.default
+                    table.add_row(f.name, Text(format_value(f, value), style="" if changed else "dim"), f.doc)
+                parts.append(Text("Settings", style="underline"))
+                parts.append(table)
+            parts.append(Text("e: edit  d: delete  c: duplicate  shift+↑/↓: move", style="italic dim"))
+        if item.state == "error":
+            parts.append(Text(f"{ERROR_MARK} {item.error}", style="bold red"))
+            if item.fix:
+                parts.append(Text(f"Fix: {item.fix}", style="red"))
+        self.update(Group(*parts))
+        self.set_class(item.state == "error", "-error")

@@ -1,0 +1,26 @@
+"""The bottom lines: ready to train, or the first misfit with its fix; and why Train is unavailable."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from ..css import tcss
+from ..view import StackView
+
+
+class StatusLine(Static):
+    """Says whether the model is ready to train (colour and a ✓/✗ symbol)."""
+
+    DEFAULT_CSS = tcss(__file__)
+
+    def __init__(self, **kwargs):
+        super().__init__("", markup=False, **kwargs)
+
+    def show(self, view: StackView, train_note: str | None = None) -> None:
+        """Render the view's status; ``train_note`` explains a Train action that is unavailable."""
+        text = view.status
+        if train_note:
+            text += f"\n  Train (t) is unavailable: {train_note}."
+        self.update(text)
+        self.set_class(view.ready, "-ready")
+        self.set_class(not view.ready, "-error")
