@@ -26,7 +26,7 @@ def feed(es, values, key="val_loss"):
 
 def test_patience_counts_epochs_without_improvement():
     assert feed(EarlyStopping(patience=0), [1.0, 0.9, 0.95])[0] == 3
-    assert feed(EarlyStopping(patience=2), [1.0, 0.9, 0.95, 0.96, 0.97])[0] == 5
+    assert feed(EarlyStopping(patience=2), [1.0, 0.9, 0.95, 0.96, 0.97])[0] == 4  # two epochs without
     assert feed(EarlyStopping(patience=2), [1.0, 0.9, 0.95, 0.8, 0.85, 0.86])[0] == 6
     assert feed(EarlyStopping(patience=1), [1.0, 0.9, 0.8, 0.7])[0] is None
 
@@ -40,9 +40,9 @@ def test_min_delta_and_modes():
 def test_restore_best_weights_goes_back_to_the_best_epoch():
     es = EarlyStopping(patience=1, restore_best_weights=True)
     stopped, model = feed(es, [1.0, 0.5, 0.7, 0.8])
-    assert stopped == 4 and es.best_epoch == 2
+    assert stopped == 3 and es.best_epoch == 2
     assert model.theta.tolist() == [2.0, 2.0, 2.0]
-    assert "restored the weights of epoch 2" in es.message(4)
+    assert "restored the weights of epoch 2" in es.message(3)
 
 
 def test_a_missing_monitor_never_stops():
