@@ -22,10 +22,15 @@ INPUT = "input"
 
 
 class GraphError(ValueError):
-    """The graph itself is wrong (unknown input name, cycle, duplicate name, bad output)."""
+    """The graph itself is wrong (unknown input name, cycle, duplicate name, bad output).
 
-    def __init__(self, message: str, *, layer: int | None = None):
+    ``layer`` is the index of the layer at fault, or None when the fault is ``field`` of the model
+    (``"outputs"``).
+    """
+
+    def __init__(self, message: str, *, layer: int | None = None, field: str | None = None):
         self.layer = layer
+        self.field = field
         super().__init__(message)
 
 
@@ -91,22 +96,31 @@ class ShapeReport:
         return [by_name[name] for name in self.outputs]
 
 
-def assign_names(layers: list[Layer]) -> None:
-    """Give unnamed layers Keras's automatic names: dense, dense_1, ..."""
-    taken = {layer.name for layer in layers if layer.name}
+def automatic_names(type_names: list[str], names: list[str | None]) -> list[str]:
+    """Every layer's name: the given one, else Keras's automatic name (dense, dense_1, ...)."""
+    taken = {name for name in names if name}
     counters: dict[str, int] = {}
-    for layer in layers:
-        if layer.name:
+    out = []
+    for type_name, name in zip(type_names, names):
+        if name:
+            out.append(name)
             continue
-        stem = snake_case(layer.type_name)
+        stem = snake_case(type_name)
         while True:
             n = counters.get(stem, 0)
             counters[stem] = n + 1
             candidate = stem if n == 0 else f"{stem}_{n}"
             if candidate not in taken:
                 break
-        layer.name = candidate
+        out.append(candidate)
         taken.add(candidate)
+    return out
+
+
+def assign_names(layers: list[Layer]) -> None:
+    """Give unnamed layers Keras's automatic names: dense, dense_1, ..."""
+    for layer, name in zip(layers, automatic_names([l.type_name for l in layers], [l.name for l in layers])):
+        layer.name = name
 
 
 class Model:
@@ -149,7 +163,9 @@ class Model:
         """Layer indices in an order where every layer comes after its inputs; raises GraphError."""
         index = {}
         for i, layer in enumerate(self.layers):
-            if layer.name in index or layer.name == INPUT:
+            if layer.name == INPUT:
+                raise GraphError(f"{INPUT!r} is the model's input; give the layer another name", layer=i)
+            if layer.name in index:
                 raise GraphError(f"layer name {layer.name!r} is used twice", layer=i)
             index[layer.name] = i
         for i, names in enumerate(self.inputs):
@@ -162,9 +178,12 @@ class Model:
                 if name != INPUT and name not in index:
                     raise GraphError(f"layer {self.layers[i].name!r} reads {name!r}, which is not a layer name "
                                      f"(names: {', '.join(['input', *index])})", layer=i)
-        for name in self.outputs:
+        for k, name in enumerate(self.outputs):
             if name not in index:
-                raise GraphError(f"output {name!r} is not a layer name")
+                raise GraphError(f"output {name!r} is not a layer name (names: {', '.join(index) or 'none'})",
+                                 field="outputs")
+            if name in self.outputs[:k]:
+                raise GraphError(f"output {name!r} is listed twice", field="outputs")
         order, state = [], [0] * len(self.layers)  # 0 new, 1 on the stack, 2 done
 
         def visit(i, path):

@@ -14,6 +14,7 @@ from ..engine.config import ConfigError, Field, describe, validate_config
 from ..engine.early_stopping import FIELDS as EARLY_STOPPING_FIELDS
 from ..engine.layers import LAYER_TYPES
 from ..engine.losses import ALIASES, LOSSES
+from ..engine.model import automatic_names
 from ..engine.optimizers import OPTIMIZERS
 from .errors import PresetError
 from .targets import TARGET_RULES
@@ -288,17 +289,23 @@ def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) 
 
 
 def _check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
-    """Per-output tables must name outputs of the model."""
+    """``model.outputs`` must name layers (given or automatic names, once each); per-output tables outputs."""
+    names = automatic_names([ls.type for ls in model.layers], [ls.name for ls in model.layers])
     outputs = model.outputs
     if outputs is None:
-        last = model.layers[-1] if model.layers else None
-        outputs = [last.name] if last is not None and last.name else []
+        outputs = names[-1:]
+    for k, name in enumerate(outputs):
+        if name not in names:
+            known = ", ".join(names) if names else "none: the model has no layers"
+            raise ConfigError("model.outputs", f"{name!r} is not a layer name (layers: {known})")
+        if name in outputs[:k]:
+            raise ConfigError("model.outputs", f"{name!r} is listed twice")
     for table_name, table in (("loss", training.loss), ("loss_weights", training.loss_weights),
                               ("targets", training.targets)):
         if isinstance(table, dict):
             for key in table:
                 if key not in outputs:
-                    known = ", ".join(outputs) if outputs else "none named: give the output layers a name"
+                    known = ", ".join(outputs) if outputs else "none: the model has no layers"
                     raise ConfigError(f"training.{table_name}.{key}", f"not a model output (outputs: {known})")
     if isinstance(training.loss, dict) and len(outputs) > 1:
         missing = [o for o in outputs if o not in training.loss]
