@@ -18,7 +18,7 @@ import numpy as np
 from ..config import Field
 from .base import Layer, WeightSpec
 from .core import activation_field, use_bias_field
-from .im2col import Window, col2im, im2col, require_image, require_window_fits
+from .im2col import Window, col2im, column_sums, im2col, require_image, require_window_fits
 
 PADDINGS = ("valid", "same")
 
@@ -82,19 +82,41 @@ class Conv2D(Layer):
     def build(self, input_shape, *, dtype=np.float32, need_input_grad=True):
         super().build(input_shape, dtype=dtype, need_input_grad=need_input_grad)
         g = self.geometry = Window(input_shape, self.kernel_size, self.strides, self.padding)
-        self.depth = g.kh * g.kw * g.c  # rows of the GEMM matrix
+        self.depth = g.kh * g.kw * g.c  # rows of the kernel matrix
         self.pointwise = (g.kh, g.kw, g.sh, g.sw) == (1, 1, 1, 1) and not g.padded
-        per_sample = g.oh * g.ow * self.depth * self.dtype.itemsize
+        # The bias folds into the product when it directly follows the kernel in memory (as in the
+        # model's flat parameter and gradient vectors): the columns get a last column of ones and
+        # [kernel; bias] is one (depth + 1, filters) matrix, so the product adds the bias and the
+        # weight-gradient product yields the bias gradient (its last row), no separate passes.
+        self._wb = self._gb = None
+        if self.use_bias and not self.pointwise and "kernel" in self.weights and "kernel" in self.grads:
+            wb = stacked_view(self.weights["kernel"], self.weights["bias"])
+            gb = stacked_view(self.grads["kernel"], self.grads["bias"])
+            if wb is not None and gb is not None:
+                self._wb, self._gb = wb, gb
+        self.width = self.depth + (self._wb is not None)  # columns of the im2col matrix
+        per_sample = g.oh * g.ow * self.width * self.dtype.itemsize
         self.chunk = max(1, int(self.chunk_bytes // max(per_sample, 1)))
         self._cols_kept = False
-
-    def _cols_shape(self, n):
-        g = self.geometry
-        return (n, g.oh, g.ow, g.kh, g.kw, g.c)
 
     def _chunks(self, n):
         for k0 in range(0, n, self.chunk):
             yield k0, min(n, k0 + self.chunk)
+
+    def _columns(self, rows: int):
+        """The im2col buffer for ``rows`` samples: the GEMM matrix and its 6-D window view."""
+        g = self.geometry
+        cols = self.buffers.get("cols", (rows, g.oh, g.ow, self.width), self.dtype)
+        if self.width == self.depth:
+            return cols.reshape(-1, self.width), cols.reshape(rows, g.oh, g.ow, g.kh, g.kw, g.c)
+        windows = cols[..., :self.depth]
+        windows.shape = (rows, g.oh, g.ow, g.kh, g.kw, g.c)  # a view (raises rather than copy)
+        return cols.reshape(-1, self.width), windows
+
+    def _fill(self, xp, cols2, windows) -> None:
+        im2col(self.geometry, xp, windows)
+        if self.width > self.depth:
+            cols2[:, self.depth].fill(1)
 
     def forward(self, x, training):
         g, dt = self.geometry, self.dtype
@@ -107,22 +129,21 @@ class Conv2D(Layer):
         self._xp = xp
         z = self.buffers.get("z", (n, g.oh, g.ow, self.filters), dt)
         z2 = z.reshape(-1, self.filters)
-        kernel = self.weights["kernel"].reshape(self.depth, self.filters)
+        matrix = self._wb if self._wb is not None else self.weights["kernel"].reshape(self.depth, self.filters)
         self._cols_kept = False
         if self.pointwise:
-            np.matmul(xp.reshape(-1, g.c), kernel, out=z2)
+            np.matmul(xp.reshape(-1, g.c), matrix, out=z2)
         elif n <= self.chunk:
-            cols = self.buffers.get("cols", self._cols_shape(n), dt)
-            im2col(g, xp, cols)
-            np.matmul(cols.reshape(-1, self.depth), kernel, out=z2)
+            cols2, windows = self._columns(n)
+            self._fill(xp, cols2, windows)
+            np.matmul(cols2, matrix, out=z2)
             self._cols_kept = training
         else:
-            buf = self.buffers.get("cols", self._cols_shape(self.chunk), dt)
             for k0, k1 in self._chunks(n):
-                cols = buf[:k1 - k0]
-                im2col(g, xp[k0:k1], cols)
-                np.matmul(cols.reshape(-1, self.depth), kernel, out=z[k0:k1].reshape(-1, self.filters))
-        if self.use_bias:
+                cols2, windows = self._columns(k1 - k0)
+                self._fill(xp[k0:k1], cols2, windows)
+                np.matmul(cols2, matrix, out=z[k0:k1].reshape(-1, self.filters))
+        if self.use_bias and self._wb is None:
             z2 += self.weights["bias"]
         return self.activate(z)
 
@@ -131,14 +152,15 @@ class Conv2D(Layer):
         dz = self.activation_backward(dy)
         n = dz.shape[0]
         dz2 = dz.reshape(-1, self.filters)
-        if self.use_bias:
-            np.sum(dz2, axis=0, out=self.grads["bias"])
+        folded = self._gb is not None
+        if self.use_bias and not folded:
+            column_sums(dz2, self.grads["bias"])
         kernel = self.weights["kernel"].reshape(self.depth, self.filters)
-        gkernel = self.grads["kernel"].reshape(self.depth, self.filters)
+        gmatrix = self._gb if folded else self.grads["kernel"].reshape(self.depth, self.filters)
         need = self.need_input_grad
         xp = self._xp
         if self.pointwise:
-            np.matmul(xp.reshape(-1, g.c).T, dz2, out=gkernel)
+            np.matmul(xp.reshape(-1, g.c).T, dz2, out=gmatrix)
             if not need:
                 return None
             dx = self.buffers.get("dx", (n, g.h, g.w, g.c), dt)
@@ -148,28 +170,26 @@ class Conv2D(Layer):
         if need:
             dxp = self.buffers.get("dxp" if g.padded else "dx", (n, g.hp, g.wp, g.c), dt)
         if self._cols_kept:
-            cols = self.buffers.get("cols", self._cols_shape(n), dt)
-            cols2 = cols.reshape(-1, self.depth)
-            np.matmul(cols2.T, dz2, out=gkernel)
+            cols2, windows = self._columns(n)
+            np.matmul(cols2.T, dz2, out=gmatrix)
             if need:
-                np.matmul(dz2, kernel.T, out=cols2)  # the columns are used up: reuse their buffer
-                col2im(g, cols, dxp)
+                # the columns are used up: their buffer takes dL/dcols (the ones column stays)
+                np.matmul(dz2, kernel.T, out=cols2[:, :self.depth])
+                col2im(g, windows, dxp)
         else:
-            buf = self.buffers.get("cols", self._cols_shape(min(n, self.chunk)), dt)
-            part = self.buffers.get("gkernel", gkernel.shape, dt) if n > self.chunk else None
+            part = self.buffers.get("gmatrix", gmatrix.shape, dt) if n > self.chunk else None
             for k0, k1 in self._chunks(n):
-                cols = buf[:k1 - k0]
-                cols2 = cols.reshape(-1, self.depth)
+                cols2, windows = self._columns(k1 - k0)
                 dzc = dz[k0:k1].reshape(-1, self.filters)
-                im2col(g, xp[k0:k1], cols)  # recomputed: cheaper than keeping a large matrix
+                self._fill(xp[k0:k1], cols2, windows)  # recomputed: cheaper than keeping a large matrix
                 if k0 == 0:
-                    np.matmul(cols2.T, dzc, out=gkernel)
+                    np.matmul(cols2.T, dzc, out=gmatrix)
                 else:
                     np.matmul(cols2.T, dzc, out=part)
-                    gkernel += part
+                    gmatrix += part
                 if need:
-                    np.matmul(dzc, kernel.T, out=cols2)
-                    col2im(g, cols, dxp[k0:k1])
+                    np.matmul(dzc, kernel.T, out=cols2[:, :self.depth])
+                    col2im(g, windows, dxp[k0:k1])
         if not need:
             return None
         if not g.padded:
@@ -178,3 +198,14 @@ class Conv2D(Layer):
         np.copyto(dx, g.interior(dxp))
         return dx
 
+
+def stacked_view(a, b):
+    """A (rows + 1, len(b)) view over ``a`` and the vector ``b`` when ``b`` directly follows ``a`` in
+    one flat buffer (e.g. a layer's kernel and bias in the model's parameter vector); else None."""
+    base = a.base
+    if (base is None or b.base is not base or base.ndim != 1 or not base.flags.c_contiguous
+            or not (a.flags.c_contiguous and b.flags.c_contiguous) or a.dtype != b.dtype
+            or b.ndim != 1 or a.shape[-1] != b.shape[0] or a.ctypes.data + a.nbytes != b.ctypes.data):
+        return None
+    start = (a.ctypes.data - base.ctypes.data) // base.itemsize
+    return base[start:start + a.size + b.size].reshape(-1, b.size)

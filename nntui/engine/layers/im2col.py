@@ -151,3 +151,24 @@ def require_window_fits(layer, input_shape, kernel, padding: str, what: str, set
         raise layer.shape_error(
             f'height and width of at least {kh}x{kw} (its {what}) with padding="valid"', input_shape,
             f'The output would be empty. Use padding="same" or a smaller {setting}.')
+
+
+# ---------------------------------------------------------------------- reductions
+_ONES: dict = {}
+
+
+def ones(m: int, dtype) -> np.ndarray:
+    """A read-only vector of ``m`` ones (a view of a shared array that grows as needed)."""
+    dtype = np.dtype(dtype)
+    buf = _ONES.get(dtype)
+    if buf is None or buf.shape[0] < m:
+        buf = np.ones(max(m, 1024), dtype)
+        buf.flags.writeable = False
+        _ONES[dtype] = buf
+    return buf[:m]
+
+
+def column_sums(a2, out) -> np.ndarray:
+    """``out[j] = sum_i a2[i, j]`` as one BLAS matrix-vector product (several times faster than
+    ``np.sum(a2, axis=0)`` on a tall, narrow float32 matrix such as a bias gradient)."""
+    return np.matmul(ones(a2.shape[0], a2.dtype), a2, out=out)
