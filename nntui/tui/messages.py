@@ -1,0 +1,75 @@
+"""Engine events wrapped as Textual messages: what the training worker posts to the training screen.
+
+The worker posts from its thread with ``screen.post_message`` (thread-safe). Messages that carry a
+cumulative state (progress snapshots, loading text) say so with ``can_replace``: when several wait
+in the queue, Textual hands the screen only the newest, so a slow redraw never builds a backlog.
+Epoch rows and the end of the run are never dropped.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class TrainingLoading(Message, bubble=False):
+    """The worker is loading or preparing data (``done``/``total`` bytes for a download)."""
+
+    def __init__(self, text: str, done: int | None = None, total: int | None = None) -> None:
+        super().__init__()
+        self.text = text
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TrainingLoading)
+
+
+class TrainingReady(Message, bubble=False):
+    """Data loaded and model ready: the run's fixed facts, the kept state, the data for later runs."""
+
+    def __init__(self, info, state, data, curves, rows) -> None:
+        super().__init__()
+        self.info = info  # training_worker.RunInfo
+        self.state = state  # training_worker.TrainedState
+        self.data = data  # training_worker.JobData
+        self.curves = curves  # training_worker.Curves (a continued run's past)
+        self.rows = rows  # ((epoch, logs, seconds), ...) of past epochs
+
+
+class TrainingProgress(Message, bubble=False):
+    """A cumulative snapshot of the run (training_worker.Snapshot); only the newest matters."""
+
+    def __init__(self, snapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TrainingProgress)
+
+
+class TrainingEpoch(Message, bubble=False):
+    """An epoch ended (engine EpochEnded, timings without pauses): one table row."""
+
+    def __init__(self, event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class TrainingEnded(Message, bubble=False):
+    """The run is over (training_worker.RunResult: the engine's RunEnded, confusion matrix, misfits)."""
+
+    def __init__(self, result) -> None:
+        super().__init__()
+        self.result = result
+
+
+class TrainingFailed(Message, bubble=False):
+    """The run could not start or crashed: one line for the user."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+__all__ = ["TrainingLoading", "TrainingReady", "TrainingProgress", "TrainingEpoch", "TrainingEnded",
+           "TrainingFailed"]

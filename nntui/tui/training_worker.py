@@ -1,0 +1,688 @@
+"""The training screen's worker side: the run controller, the live history and the kept trained state.
+
+The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, builds (or
+reuses) the model and consumes the engine's one generator (``Trainer.fit``), exactly as the headless
+CLI does; between two ``next()`` calls it asks :class:`RunControl` whether to go on, so pausing is
+simply not calling ``next()``. It never touches a widget: it only posts the messages of
+:mod:`nntui.tui.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
+cumulative snapshot, never one message per batch).
+
+What survives the screen: :class:`TrainedState`, stored by the screen on ``app.trained``. A later
+TrainingScreen for a preset whose model spec is equal continues from its weights (and its
+optimiser state when the loss and optimiser settings are unchanged too).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import numpy as np
+
+from ..engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
+from ..engine.model import Model
+from ..engine.shapes import format_shape
+from ..engine.training import Dataset, Trainer
+from ..headless.metrics_file import event_record
+from ..spec import build_model, full_check, make_trainer, output_plans
+from ..spec.datasets import load_arrays, make_datasets
+from ..spec.preset import ModelSpec, Preset, TrainingSpec
+from . import messages as msg
+
+PROGRESS_INTERVAL = 0.1  # seconds between two progress snapshots while batches stream (<= 10 per second)
+MAX_CURVE_POINTS = 1024  # batch points kept per curve; older ones are merged in pairs beyond that
+MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
+
+LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
+               "greater_than_4": ["0-4", "5-9"]}
+
+
+# ---------------------------------------------------------------------------------------------- control
+class RunControl:
+    """Pause, single-step, stop and close, shared by the UI thread (writer) and the worker (reader).
+
+    ``pause()`` takes effect before the worker's next ``next()``: the batch in flight finishes, the
+    worker posts a paused snapshot and waits. ``step()`` lets exactly one more batch through.
+    """
+
+    def __init__(self, *, pause_at: int | None = None):
+        self._cond = threading.Condition()
+        self.paused = False
+        self.stop_requested = False
+        self.closed = False
+        self._steps = 0
+        #: global step after which the worker pauses by itself (tests and snapshots)
+        self.pause_at = pause_at
+
+    def pause(self) -> None:
+        """Pause after the batch in flight."""
+        with self._cond:
+            self.paused = True
+            self._steps = 0
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        """Go on training."""
+        with self._cond:
+            self.paused = False
+            self._steps = 0
+            self._cond.notify_all()
+
+    def step(self, batches: int = 1) -> None:
+        """Stay paused but let ``batches`` more batches through."""
+        with self._cond:
+            self.paused = True
+            self._steps += batches
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        """End the run after the current step (the run then ends with reason 'stopped')."""
+        with self._cond:
+            self.stop_requested = True
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Abandon the run as soon as the worker looks (the screen is going away)."""
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def must_wait(self) -> bool:
+        """Whether the worker should wait before its next ``next()`` call."""
+        with self._cond:
+            return self.paused and self._steps == 0 and not (self.stop_requested or self.closed)
+
+    def wait(self, timeout: float | None = None) -> float:
+        """Block while paused without step credit; returns the seconds spent waiting."""
+        t0 = time.perf_counter()
+        with self._cond:
+            self._cond.wait_for(lambda: not self.paused or self._steps > 0 or self.stop_requested
+                                or self.closed, timeout)
+        return time.perf_counter() - t0
+
+    def batch_done(self, global_step: int) -> None:
+        """Called by the worker after each batch: spends one step credit; honours ``pause_at``."""
+        with self._cond:
+            if self._steps > 0:
+                self._steps -= 1
+            if self.pause_at is not None and global_step >= self.pause_at:
+                self.pause_at = None
+                self.paused = True
+                self._steps = 0
+
+
+# ---------------------------------------------------------------------------------------------- history
+@dataclass(frozen=True)
+class Curves:
+    """An immutable copy of the curves for the plots (x in epochs: 1.5 = half-way through epoch 2)."""
+
+    batch_x: tuple = ()
+    batch_loss: tuple = ()
+    smooth_loss: tuple = ()
+    smooth_acc: tuple = ()
+    epoch_x: tuple = ()
+    train_loss: tuple = ()
+    train_acc: tuple = ()
+    val_loss: tuple = ()
+    val_acc: tuple = ()
+    epochs: int = 0
+    acc_key: str | None = "accuracy"
+
+
+class LiveHistory:
+    """Curves and per-epoch rows accumulated by the worker, bounded in size.
+
+    Batch points are kept at full resolution until MAX_CURVE_POINTS, then neighbours are merged in
+    pairs (each point becomes the mean of twice as many batches), so the cost per batch stays O(1)
+    and a snapshot stays small however long the run.
+    """
+
+    def __init__(self, acc_key: str | None = "accuracy"):
+        self.acc_key = acc_key
+        self.stride = 1
+        self._x: list[float] = []
+        self._loss: list[float] = []
+        self._sloss: list[float] = []
+        self._sacc: list[float] = []
+        self._pending = [0, 0.0, 0.0, 0.0, 0.0]  # count, sums of x, loss, smooth loss, smooth acc
+        self.rows: list[tuple[int, dict, float]] = []  # (epoch, logs, seconds) per finished epoch
+        self.records: list[dict] = []  # the metrics file's JSON objects (event_record)
+        self.ema_loss = None
+        self.ema_acc = None
+        self._ema_n = 0
+        self.beta = 0.9
+        self.epochs = 0
+
+    # -- batches
+    def add_batch(self, x: float, loss: float, acc: float | None, beta: float) -> None:
+        """One batch: its loss and accuracy; updates the (bias-corrected) moving averages."""
+        self._ema_n += 1
+        self.beta = beta
+        self.ema_loss = beta * (self.ema_loss or 0.0) + (1 - beta) * loss
+        if acc is not None:
+            self.ema_acc = beta * (self.ema_acc or 0.0) + (1 - beta) * acc
+        sloss, sacc = self.smoothed()
+        if sacc is None:
+            sacc = math.nan
+        p = self._pending
+        p[0] += 1
+        p[1] += x
+        p[2] += loss
+        p[3] += sloss
+        p[4] += sacc
+        if p[0] >= self.stride:
+            n = p[0]
+            self._x.append(p[1] / n)
+            self._loss.append(p[2] / n)
+            self._sloss.append(p[3] / n)
+            self._sacc.append(p[4] / n)
+            self._pending = [0, 0.0, 0.0, 0.0, 0.0]
+            if len(self._x) >= MAX_CURVE_POINTS:
+                self._halve()
+
+    def smoothed(self) -> tuple[float | None, float | None]:
+        """The current bias-corrected moving averages of the batch loss and accuracy."""
+        if self._ema_n == 0:
+            return None, None
+        corr = 1.0 - self.beta ** self._ema_n
+        return (self.ema_loss / corr if self.ema_loss is not None else None,
+                self.ema_acc / corr if self.ema_acc is not None else None)
+
+    def _halve(self) -> None:
+        for name in ("_x", "_loss", "_sloss", "_sacc"):
+            values = getattr(self, name)
+            even = len(values) // 2 * 2
+            merged = [(values[i] + values[i + 1]) / 2 for i in range(0, even, 2)]
+            setattr(self, name, merged + values[even:])
+        self.stride *= 2
+
+    def truncate(self, epoch: int) -> None:
+        """Forget batch points and rows after ``epoch`` (a continued run redoes an unfinished epoch)."""
+        keep = sum(1 for x in self._x if x <= epoch + 1e-9)
+        for name in ("_x", "_loss", "_sloss", "_sacc"):
+            del getattr(self, name)[keep:]
+        self._pending = [0, 0.0, 0.0, 0.0, 0.0]
+        self.rows = [r for r in self.rows if r[0] <= epoch]
+
+    # -- epochs
+    def add_epoch(self, event: EpochEnded) -> None:
+        """A finished epoch: one row for the table and the per-epoch points."""
+        self.rows.append((event.epoch, dict(event.logs), event.seconds))
+
+    def snapshot(self) -> Curves:
+        """An immutable copy for the UI thread."""
+        rows = self.rows
+        acc = self.acc_key
+        return Curves(
+            tuple(self._x), tuple(self._loss), tuple(self._sloss), tuple(self._sacc),
+            tuple(float(r[0]) for r in rows),
+            tuple(r[1].get("loss", math.nan) for r in rows),
+            tuple(r[1].get(acc, math.nan) if acc else math.nan for r in rows),
+            tuple(r[1].get("val_loss", math.nan) for r in rows),
+            tuple(r[1].get(f"val_{acc}", math.nan) if acc else math.nan for r in rows),
+            self.epochs, acc)
+
+
+# ---------------------------------------------------------------------------------------------- state
+def _training_key(t: TrainingSpec):
+    return (t.loss, t.optimizer, t.loss_weights, t.targets)
+
+
+@dataclass(eq=False)
+class TrainedState:
+    """The model trained last, kept on ``app.trained`` so that the builder can keep it "until the model changes".
+
+    ``matches(preset)`` tells whether a preset still describes this model (equal model spec). The
+    model's weights are those after the last finished batch; ``epochs_completed`` counts the epochs
+    fully trained (a later run continues with ``initial_epoch=epochs_completed``). ``busy`` is held by
+    the worker while it trains, so two runs never touch the weights at once.
+    """
+
+    model_spec: ModelSpec
+    training_spec: TrainingSpec
+    model: Model
+    trainer: Trainer
+    history: LiveHistory
+    epochs_completed: int = 0
+    steps_done: int = 0
+    busy: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def fresh(cls, preset: Preset, model: Model, trainer: Trainer, acc_key: str | None) -> "TrainedState":
+        return cls(copy.deepcopy(preset.model), copy.deepcopy(preset.training), model, trainer,
+                   LiveHistory(acc_key))
+
+    def matches(self, preset: Preset) -> bool:
+        """Whether ``preset`` describes this very model (same input shape, layers, settings, outputs)."""
+        return self.model_spec == preset.model
+
+    @property
+    def trained(self) -> bool:
+        """Whether any batch was trained (else the weights are the fresh initial ones)."""
+        return self.steps_done > 0
+
+
+# ---------------------------------------------------------------------------------------------- job data
+@dataclass(frozen=True)
+class LayerInfo:
+    """One layer line of the anatomy view."""
+
+    name: str
+    type: str
+    text: str  # 'Dense 512 relu'
+    shape: str  # '(None, 512)'
+    params: int
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the screen shows about the run that does not change while it trains."""
+
+    preset_name: str
+    layers: tuple
+    total_params: int
+    input_shape: tuple
+    output_shape: tuple
+    output_activation: str | None
+    loss_name: str
+    target_text: str
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    n_train: int
+    n_val: int
+    n_test: int
+    source: str
+    initial_epoch: int
+    epochs: int
+    continued: bool
+    steps_per_epoch: int
+    acc_key: str | None
+
+
+@dataclass
+class JobData:
+    """The loaded arrays and the datasets made from them (kept by the screen between runs)."""
+
+    arrays: object
+    train: Dataset
+    val: Dataset | None
+    test: Dataset
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The live state of the run, posted at most every PROGRESS_INTERVAL (cumulative: the last one wins)."""
+
+    phase: str = "train"  # 'train', 'validation', 'test'
+    epoch: int = 0
+    epochs: int = 0
+    step: int = 0
+    steps: int = 0
+    global_step: int = 0
+    initial_epoch: int = 0
+    batch_loss: float | None = None
+    loss: float | None = None
+    accuracy: float | None = None
+    smooth_loss: float | None = None
+    smooth_acc: float | None = None
+    learning_rate: float = 0.0
+    update_norm: float = 0.0
+    batch_shape: tuple = ()
+    samples_per_second: float | None = None
+    seconds_left: float | None = None
+    eval_done: int = 0
+    eval_total: int = 0
+    paused: bool = False
+    curves: Curves | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The end of a run: the engine's RunEnded (with test metrics added for a stopped run), the
+    confusion matrix and some misclassified test images."""
+
+    ended: RunEnded
+    confusion: np.ndarray | None = None
+    class_names: tuple = ()
+    rule: str = "digit"
+    misclassified: tuple = ()  # (image uint8 28x28, true label text, predicted label text, test index)
+    test_errors: int = 0
+    curves: Curves | None = None
+    snapshot: Snapshot | None = None
+
+
+def layer_text(layer) -> str:
+    """'Dense 512 relu', 'Conv2D 32 3x3 relu', 'Dropout 0.5' (key settings only)."""
+    cfg = layer.config
+    parts = [type(layer).type_name]
+    for key in ("units", "filters"):
+        if key in cfg:
+            parts.append(str(cfg[key]))
+    if "kernel_size" in cfg:
+        k = cfg["kernel_size"]
+        parts.append(f"{k[0]}x{k[1]}" if isinstance(k, (tuple, list)) else f"{k}x{k}")
+    if "pool_size" in cfg:
+        k = cfg["pool_size"]
+        parts.append(f"{k[0]}x{k[1]}" if isinstance(k, (tuple, list)) else f"{k}x{k}")
+    if "rate" in cfg:
+        parts.append(f"{cfg['rate']:g}")
+    act = cfg.get("activation")
+    if act and act != "linear":
+        parts.append(act)
+    return " ".join(parts)
+
+
+def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    """k x k counts: rows are the true class, columns the predicted one."""
+    pred = np.clip(pred.astype(np.int64), 0, k - 1)
+    return np.bincount(true.astype(np.int64) * k + pred, minlength=k * k).reshape(k, k)
+
+
+# ---------------------------------------------------------------------------------------------- the job
+Post = Callable[[object], object]
+
+
+class TrainingJob:
+    """One run: load, build or continue, train through the generator, evaluate, report.
+
+    ``run(post)`` is meant for a thread: ``post`` is the screen's thread-safe ``post_message``.
+    Everything the UI learns comes through ``post``.
+    """
+
+    def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
+                 data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL):
+        self.preset = preset
+        self.data_dir = data_dir
+        self.control = control
+        self.previous = previous
+        self.data = data
+        self.arrays = arrays
+        self.interval = interval
+        self.state: TrainedState | None = None
+        self._post: Post = lambda m: None
+        # live fields
+        self._snap = Snapshot()
+        self._last_post = 0.0
+        self._prev_acc = None
+        self._paused_train = 0.0
+        self._paused_total = 0.0
+        self._in_eval = False
+        self._last_val_seconds = 0.0
+
+    # -- entry point
+    def run(self, post: Post) -> None:
+        """Do the whole job; never raises (a failure becomes a TrainingFailed message)."""
+        self._post = post
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                self._run()
+        except Exception as exc:  # noqa: BLE001 - the app must survive anything the run throws
+            post(msg.TrainingFailed(f"{type(exc).__name__}: {exc}" if not _is_user_error(exc) else str(exc)))
+
+    def _run(self) -> None:
+        preset, ctl = self.preset, self.control
+        if self.data is None:
+            self._post(msg.TrainingLoading("Loading MNIST…"))
+            arrays = self.arrays if self.arrays is not None else load_arrays(
+                preset, self.data_dir, progress=self._download_progress)
+            if ctl.closed:
+                return
+        else:
+            arrays = self.data.arrays
+        state, model, trainer = self._model()
+        if state is None:
+            return
+        if self.data is None:
+            self._post(msg.TrainingLoading("Preparing the datasets…"))
+            train, val, test = make_datasets(preset, model, arrays)
+            self.data = JobData(arrays, train, val, test)
+        data = self.data
+        if not state.busy.acquire(blocking=False):
+            self._post(msg.TrainingLoading("Waiting for the previous run to let go of the weights…"))
+            while not state.busy.acquire(timeout=0.1):
+                if ctl.closed:
+                    return
+        try:
+            self._train(state, data)
+        finally:
+            state.busy.release()
+
+    def _download_progress(self, filename: str, done: int, total: int | None) -> None:
+        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        self._post(msg.TrainingLoading(f"Downloading {filename}  {size}", done, total))
+
+    def _model(self):
+        preset, prev = self.preset, self.previous
+        acc_key = None
+        if prev is not None and prev.matches(preset):
+            model = prev.model
+            if _training_key(prev.training_spec) == _training_key(preset.training):
+                trainer = prev.trainer
+            else:  # same weights, new loss or optimiser: a fresh optimiser state
+                trainer = make_trainer(preset, model)
+                prev.trainer = trainer
+                prev.training_spec = copy.deepcopy(preset.training)
+            prev.history.truncate(prev.epochs_completed)
+            self.state = prev
+            return prev, model, trainer
+        model = build_model(preset.model)
+        report = full_check(preset, model)
+        if report.error is not None:
+            where = report.rows[report.error_index].name if report.error_index is not None else "model"
+            self._post(msg.TrainingFailed(f"The model does not fit together ({where}): {report.error}"))
+            return None, None, None
+        trainer = make_trainer(preset, model)
+        names = trainer.metric_names()
+        acc_key = next((n for n in names if n.endswith("accuracy")), None)
+        self.state = TrainedState.fresh(preset, model, trainer, acc_key)
+        return self.state, model, trainer
+
+    # -- info
+    def _info(self, state: TrainedState, data: JobData, initial: int, epochs: int, steps: int) -> RunInfo:
+        preset, model, trainer = self.preset, state.model, state.trainer
+        report = model.infer_shapes()
+        layers = tuple(LayerInfo(layer.name, type(layer).type_name, layer_text(layer),
+                                 format_shape(row.output_shape) if row.output_shape else "?", row.params or 0)
+                       for layer, row in zip(model.layers, report.rows))
+        out_shape = report.output_shapes()[0] if report.output_shapes() else ()
+        plans = output_plans(preset.training, model)
+        out_layer = model.output_layers()[0]
+        activation = out_layer.config.get("activation") if getattr(out_layer, "activation_is_final", True) else None
+        loss = plans[0].loss
+        target = f"{plans[0].rule.name}, {LOSS_TARGETS.get(loss.target, loss.target)}"
+        lr = trainer.optimizer.learning_rate
+        return RunInfo(preset.name, layers, report.total_params, tuple(preset.model.input_shape), tuple(out_shape),
+                       activation, loss.name if len(plans) == 1 else f"{len(plans)} losses", target,
+                       preset.training.optimizer.type, lr, preset.training.batch_size, len(data.train),
+                       len(data.val) if data.val is not None else 0, len(data.test), str(data.arrays.source),
+                       initial, epochs, state.trained, steps, state.history.acc_key)
+
+    # -- training
+    def _train(self, state: TrainedState, data: JobData) -> None:
+        preset, ctl = self.preset, self.control
+        t = preset.training
+        trainer = state.trainer
+        initial = state.epochs_completed
+        epochs = initial + t.epochs
+        run = trainer.fit(data.train, epochs=epochs, batch_size=t.batch_size, validation=data.val, test=data.test,
+                          initial_epoch=initial, keep_test_predictions=True)
+        steps = run.steps_per_epoch
+        history = state.history
+        history.epochs = epochs
+        info = self._info(state, data, initial, epochs, steps)
+        self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows)))
+        self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
+        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
+                              learning_rate=trainer.optimizer.learning_rate)
+        ended = self._drive(run, state, data)
+        if ended is None:  # closed
+            return
+        if ended.reason == "stopped" and data.test is not None and len(data.test):
+            ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
+            if ended is None:
+                return
+        result = self._result(ended, data, state)
+        history.records.append(event_record(ended))
+        self._post(msg.TrainingEnded(result))
+
+    def _drive(self, run, state: TrainedState, data: JobData) -> RunEnded | None:
+        ctl = self.control
+        history = state.history
+        stop_sent = False
+        it = iter(run)
+        n_train = len(data.train)
+        while True:
+            if ctl.must_wait():
+                self._post_snapshot(history, paused=True)
+                waited = 0.0
+                while ctl.must_wait():
+                    waited += ctl.wait(0.5)
+                self._account_pause(waited)
+            if ctl.closed:
+                run.close()
+                return None
+            if ctl.stop_requested and not stop_sent:
+                run.stop()
+                stop_sent = True
+            try:
+                event = next(it)
+            except StopIteration:
+                return None
+            if isinstance(event, BatchEnded):
+                self._on_batch(event, history, n_train)
+                state.steps_done += 1
+                ctl.batch_done(event.global_step)
+                now = time.perf_counter()
+                if now - self._last_post >= self.interval:
+                    self._post_snapshot(history, now=now)
+            elif isinstance(event, Evaluating):
+                self._in_eval = True
+                self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
+                now = time.perf_counter()
+                if now - self._last_post >= self.interval:
+                    self._post_snapshot(history, now=now)
+            elif isinstance(event, EpochStarted):
+                self._paused_train = self._paused_total = 0.0
+                self._in_eval = False
+                self._prev_acc = None
+                self._snap = replace(self._snap, phase="train", epoch=event.epoch, step=0)
+            elif isinstance(event, EpochEnded):
+                event = self._corrected(event)
+                history.add_epoch(event)
+                history.records.append(event_record(event))
+                state.epochs_completed = event.epoch
+                self._last_val_seconds = event.seconds - event.train_seconds
+                self._post(msg.TrainingEpoch(event))
+                self._post_snapshot(history)
+            elif isinstance(event, RunStarted):
+                history.records.append(event_record(event))
+            elif isinstance(event, RunEnded):
+                return event
+
+    def _on_batch(self, ev: BatchEnded, history: LiveHistory, n_train: int) -> None:
+        bs = self.preset.training.batch_size
+        seen = min(ev.step * bs, n_train)
+        k = seen - min((ev.step - 1) * bs, n_train)
+        acc_key = history.acc_key
+        acc = ev.logs.get(acc_key) if acc_key else None
+        batch_acc = None
+        if acc is not None:
+            prev = self._prev_acc if ev.step > 1 and self._prev_acc is not None else 0.0
+            prev_seen = seen - k
+            batch_acc = min(1.0, max(0.0, (acc * seen - prev * prev_seen) / max(k, 1)))
+            self._prev_acc = acc
+        x = (ev.epoch - 1) + ev.step / ev.steps
+        history.add_batch(x, ev.batch_loss, batch_acc, self._beta)
+        train_seconds = max(ev.seconds - self._paused_train, 1e-9)
+        sps = seen / train_seconds
+        remaining = (ev.epochs - ev.epoch) * ev.steps + (ev.steps - ev.step)
+        left = remaining * bs / sps + self._last_val_seconds * (ev.epochs - ev.epoch) if sps > 0 else None
+        shape = (k, *self.preset.model.input_shape)
+        self._snap = replace(self._snap, phase="train", epoch=ev.epoch, epochs=ev.epochs, step=ev.step,
+                             steps=ev.steps, global_step=ev.global_step, batch_loss=ev.batch_loss,
+                             loss=ev.logs.get("loss"), accuracy=acc, learning_rate=ev.learning_rate,
+                             update_norm=ev.update_norm, batch_shape=shape, samples_per_second=sps,
+                             seconds_left=left)
+
+    def _account_pause(self, waited: float) -> None:
+        """Pauses are not training time: remember them to take them out of the epoch's timings."""
+        self._paused_total += waited
+        if not self._in_eval and self._snap.step > 0:
+            self._paused_train += waited
+
+    def _corrected(self, ev: EpochEnded) -> EpochEnded:
+        """The engine's epoch clock runs while we pause (we just do not call next()); take the pauses out."""
+        if self._paused_total <= 0:
+            return ev
+        train = max(ev.train_seconds - self._paused_train, 1e-9)
+        seconds = max(ev.seconds - self._paused_total, train)
+        samples = ev.samples_per_second * ev.train_seconds
+        return replace(ev, seconds=seconds, train_seconds=train, samples_per_second=samples / train)
+
+    def _post_snapshot(self, history: LiveHistory, *, paused: bool = False, now: float | None = None) -> None:
+        sloss, sacc = history.smoothed()
+        self._snap = replace(self._snap, smooth_loss=sloss, smooth_acc=sacc, paused=paused,
+                             curves=history.snapshot())
+        self._last_post = now if now is not None else time.perf_counter()
+        self._post(msg.TrainingProgress(self._snap))
+
+    def _evaluate_after_stop(self, trainer: Trainer, data: JobData, ended: RunEnded, batch_size: int):
+        """A stopped run keeps its weights: measure them on the test set too."""
+        steps = trainer.evaluation(data.test, batch_size, phase="test", keep_predictions=True)
+        history = self.state.history
+        while True:
+            if self.control.closed:
+                steps.close()
+                return None
+            try:
+                ev = next(steps)
+            except StopIteration as done:
+                result = done.value
+                return replace(ended, test_logs=result["logs"], test_predictions=result["predictions"])
+            self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
+            now = time.perf_counter()
+            if now - self._last_post >= self.interval:
+                self._post_snapshot(history, now=now)
+
+    def _result(self, ended: RunEnded, data: JobData, state: TrainedState) -> RunResult:
+        curves = state.history.snapshot()
+        snap = replace(self._snap, paused=False, curves=curves)
+        preds = ended.test_predictions
+        y_test = getattr(data.arrays, "y_test", None)
+        if not preds or y_test is None:
+            return RunResult(ended, curves=curves, snapshot=snap)
+        plans = output_plans(self.preset.training, state.model)
+        index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
+        if index is None or index >= len(preds):
+            return RunResult(ended, curves=curves, snapshot=snap)
+        rule = plans[index].rule
+        true = rule.classes_of(np.asarray(y_test))
+        pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
+        k = rule.classes
+        cm = confusion_matrix(true, pred, k)
+        names = tuple(CLASS_NAMES.get(rule.name, [str(i) for i in range(k)]))
+        wrong = np.flatnonzero(pred != true)
+        images = getattr(data.arrays, "x_test", None)
+        picked = []
+        for j in wrong[:MAX_MISCLASSIFIED]:
+            digit = int(y_test[j])
+            t_text = names[true[j]] if rule.name == "digit" else f"{names[true[j]]} ({digit})"
+            picked.append((np.asarray(images[j]) if images is not None else None, t_text,
+                           names[min(max(pred[j], 0), k - 1)], int(j)))
+        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap)
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from ..data import DataError
+    from ..spec import PresetError
+    return isinstance(exc, (DataError, PresetError))
+
+
+__all__ = ["RunControl", "LiveHistory", "Curves", "TrainedState", "TrainingJob", "RunInfo", "Snapshot",
+           "RunResult", "JobData", "confusion_matrix", "PROGRESS_INTERVAL"]

@@ -1,0 +1,212 @@
+"""Live training curves drawn with plotext: the loss panel and the accuracy panel.
+
+x is in epochs (2.5 = half-way through the third epoch), so the epochs are the integer ticks and
+are marked with faint vertical lines. Each panel draws the per-batch value (faint), its moving
+average (bright) and the per-epoch validation value (points). Rendering plotext is pure Python
+and holds the GIL, so :meth:`TrainingPlot.show` only stores the data; the drawing happens at the
+next refresh, the series are first averaged down to what the panel's width can show, and the
+last render's cost is kept in ``render_seconds`` for the screen to pace the redraws.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual_plotext import PlotextPlot
+
+BATCH_COLOR = (110, 110, 130)
+SMOOTH_COLOR = (255, 170, 60)
+TRAIN_COLOR = (90, 170, 255)
+VAL_COLOR = (80, 220, 120)
+EPOCH_LINE_COLOR = (70, 70, 85)
+
+
+def downsample(x: np.ndarray, y: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``n`` points: means over equal runs of consecutive points (NaNs ignored)."""
+    if len(x) <= n or n < 2:
+        return x, y
+    edges = np.linspace(0, len(x), n + 1).astype(np.int64)
+    starts = edges[:-1]
+    counts = np.diff(edges)
+    ok = np.isfinite(y)
+    ysum = np.add.reduceat(np.where(ok, y, 0.0), starts)
+    ycount = np.add.reduceat(ok.astype(np.float64), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ym = ysum / ycount
+    xm = np.add.reduceat(x, starts) / counts
+    return xm, ym
+
+
+def _finite(values) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    return arr
+
+
+class TrainingPlot(PlotextPlot):
+    """One panel: ``kind`` is 'loss' or 'accuracy'."""
+
+    DEFAULT_CSS = """
+    TrainingPlot { width: 1fr; height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, kind: str = "loss", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.curves = None
+        self.render_seconds = 0.0
+        self._cache_key = None
+        self._cache = None
+
+    def show(self, curves) -> None:
+        """New data (a training_worker.Curves); drawn at the next refresh."""
+        if curves is self.curves:
+            return
+        self.curves = curves
+        self.refresh()
+
+    def render(self):
+        key = (id(self.curves), self.size.width, self.size.height, self.app.theme)
+        if key == self._cache_key and self._cache is not None:
+            return self._cache
+        t0 = time.perf_counter()
+        self._draw()
+        text = super().render()
+        self.render_seconds = time.perf_counter() - t0
+        self._cache_key, self._cache = key, text
+        return text
+
+    # -------------------------------------------------------------------------------------------
+    def _draw(self) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        c = self.curves
+        loss = self.kind == "loss"
+        plt.xlabel("epoch")
+        if c is None or (not c.batch_x and not c.epoch_x):
+            plt.xlim(0, 1)
+            plt.ylim(0, 1)
+            plt.xticks([0, 1])
+            return
+        if not loss and c.acc_key is None:
+            plt.xlim(0, 1)
+            return
+        width = max(10, self.size.width - 12)
+        bx = _finite(c.batch_x)
+        raw = _finite(c.batch_loss if loss else ())
+        smooth = _finite(c.smooth_loss if loss else c.smooth_acc)
+        ex = _finite(c.epoch_x)
+        val = _finite(c.val_loss if loss else c.val_acc)
+        train = _finite(c.train_loss if loss else c.train_acc)
+        last_x = max(float(bx[-1]) if len(bx) else 0.0, float(ex[-1]) if len(ex) else 0.0)
+        x_end = max(1.0, math.ceil(last_x - 1e-9))
+        first = math.floor(float(bx[0]) if len(bx) else (float(ex[0]) - 1 if len(ex) else 0.0))
+        ys = []
+        # epoch marks
+        marks = [e for e in range(first + 1, int(x_end))]
+        if len(marks) <= 30:
+            for e in marks:
+                plt.vline(e, EPOCH_LINE_COLOR)
+        if len(raw):
+            x, y = downsample(bx, raw, 2 * width)
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=BATCH_COLOR)
+            ys.append(y)
+        if len(smooth):
+            x, y = downsample(bx, smooth, 2 * width)
+            ok = np.isfinite(y)
+            if ok.any():
+                plt.plot(x[ok].tolist(), y[ok].tolist(), marker="braille", color=SMOOTH_COLOR)
+                ys.append(y[ok])
+        ok = np.isfinite(train)
+        if ok.any() and not loss:
+            plt.plot(ex[ok].tolist(), train[ok].tolist(), marker="•", color=TRAIN_COLOR)
+            ys.append(train[ok])
+        ok = np.isfinite(val)
+        if ok.any():
+            plt.plot(ex[ok].tolist(), val[ok].tolist(), marker="●", color=VAL_COLOR)
+            ys.append(val[ok])
+        plt.xlim(first, x_end)
+        span = int(x_end) - first
+        step = max(1, math.ceil(span / max(2, width // 8)))
+        plt.xticks(list(range(first, int(x_end) + 1, step)))
+        values = np.concatenate([v[np.isfinite(v)] for v in ys]) if ys else np.array([])
+        if len(values):
+            lo, hi = float(values.min()), float(values.max())
+            if loss:
+                # a few spikes of the raw batch loss must not squash the curve: cap at the smoothed peak
+                if len(smooth) and np.isfinite(smooth).any():
+                    hi = min(hi, max(float(np.nanmax(smooth)) * 1.15, float(np.nanmax(val)) if np.isfinite(val).any() else 0))
+                lo = max(0.0, lo)
+            else:
+                hi = min(1.0, hi)
+            if hi - lo < 1e-6:
+                hi = lo + (0.01 if lo < 1 else abs(lo) * 0.01)
+            pad = (hi - lo) * 0.05
+            plt.ylim(lo - pad if loss and lo - pad > 0 else lo, hi + (pad if loss or hi + pad <= 1 else 0))
+
+
+def _rgb(c) -> Style:
+    return Style(color=f"rgb({c[0]},{c[1]},{c[2]})", bold=True)
+
+
+class TrainingLegend(Widget):
+    """The legend line above a plot; a shorter wording when the panel is narrow."""
+
+    DEFAULT_CSS = """
+    TrainingLegend { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self, kind: str, acc_key: str = "accuracy", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.acc_key = acc_key
+
+    def texts(self) -> list[Text]:
+        """The wordings, longest first."""
+        b, s, t, v = _rgb(BATCH_COLOR), _rgb(SMOOTH_COLOR), _rgb(TRAIN_COLOR), _rgb(VAL_COLOR)
+        if self.kind == "loss":
+            return [Text.assemble(("loss  ", "bold"), ("━ ", b), ("per batch  ", "dim"), ("━ ", s),
+                                  ("smoothed  ", "dim"), ("● ", v), ("validation", "dim")),
+                    Text.assemble(("loss ", "bold"), ("━ ", b), ("batch ", "dim"), ("━ ", s), ("smoothed ", "dim"),
+                                  ("● ", v), ("val", "dim"))]
+        name = self.acc_key
+        return [Text.assemble((f"{name}  ", "bold"), ("━ ", s), ("per batch, smoothed  ", "dim"), ("• ", t),
+                              ("epoch  ", "dim"), ("● ", v), ("validation", "dim")),
+                Text.assemble((f"{name.replace('accuracy', 'acc')} ", "bold"), ("━ ", s), ("smoothed ", "dim"),
+                              ("• ", t), ("epoch ", "dim"), ("● ", v), ("val", "dim"))]
+
+    def render(self):
+        width = self.content_size.width
+        options = self.texts()
+        for text in options:
+            if text.cell_len <= width:
+                return text
+        return options[-1]
+
+
+class TrainingPlotPanel(Vertical):
+    """A plot with its legend line above it."""
+
+    DEFAULT_CSS = """
+    TrainingPlotPanel { width: 1fr; height: 1fr; }
+    """
+
+    def __init__(self, kind: str, acc_key: str = "accuracy", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.acc_key = acc_key
+
+    def compose(self) -> ComposeResult:
+        yield TrainingLegend(self.kind, self.acc_key)
+        yield TrainingPlot(self.kind, id=f"{self.id}-plot" if self.id else None)
+
+    def set_acc_key(self, acc_key: str | None) -> None:
+        legend = self.query_one(TrainingLegend)
+        legend.acc_key = acc_key or "accuracy"
+        legend.refresh()
