@@ -17,6 +17,7 @@ import numpy as np
 
 from ..config import Field
 from .base import Layer, WeightSpec
+from .im2col import column_sums
 
 
 class BatchNormalization(Layer):
@@ -70,11 +71,11 @@ class BatchNormalization(Layer):
         if training:
             mean = self.buffers.get("mean", (ch,), dt)
             var = self.buffers.get("var", (ch,), dt)
-            np.sum(x2, axis=0, out=mean)
+            column_sums(x2, mean)
             mean *= dt.type(1.0 / m)
             np.subtract(x2, mean, out=xhat)
             np.multiply(xhat, xhat, out=out)  # out as scratch for the squares
-            np.sum(out, axis=0, out=var)
+            column_sums(out, var)
             var *= dt.type(1.0 / m)
             mom = dt.type(self.momentum)
             for key, stat in (("moving_mean", mean), ("moving_variance", var)):
@@ -104,11 +105,11 @@ class BatchNormalization(Layer):
         xhat = self.buffers.get("xhat", dy2.shape, dt)
         inv_std = self.buffers.get("inv_std", (ch,), dt)
         sum_dy = self.grads["beta"] if self.center else self.buffers.get("sum_dy", (ch,), dt)
-        np.sum(dy2, axis=0, out=sum_dy)
+        column_sums(dy2, sum_dy)
         tmp = self.buffers.get("tmp", dy2.shape, dt)
         sum_dy_xhat = self.grads["gamma"] if self.scale else self.buffers.get("sum_dy_xhat", (ch,), dt)
         np.multiply(dy2, xhat, out=tmp)
-        np.sum(tmp, axis=0, out=sum_dy_xhat)
+        column_sums(tmp, sum_dy_xhat)
         if not self.need_input_grad:
             return None
         factor = self.buffers.get("factor", (ch,), dt)  # gamma / sqrt(var + epsilon)

@@ -23,6 +23,7 @@ from ..config import Field
 from ..initializers import INITIALIZERS
 from .base import Layer, WeightSpec
 from .core import use_bias_field
+from .im2col import column_sums
 
 
 def unit_forget_bias(rng, shape, dtype):
@@ -134,7 +135,7 @@ class _Recurrent(Layer):
         else:
             self.grads["recurrent_kernel"].fill(0)
         if self.use_bias:
-            np.sum(dz2, axis=0, out=self.grads["bias"])
+            column_sums(dz2, self.grads["bias"])
         if not self.need_input_grad:
             return None
         dxt = self.buffers.get("dxt", self._xt.shape, self.dtype)
