@@ -29,7 +29,15 @@ from ..widgets.training_panel import TrainingPanel
 LAYER_BUTTONS = (("+ Add", "add"), ("Edit", "edit"), ("Delete", "delete"), ("Duplicate", "duplicate"),
                  ("↑", "move(-1)"), ("↓", "move(1)"))
 MODEL_BUTTONS = (("Undo", "undo"), ("Redo", "redo"), ("Input", "input_shape"), ("Keras", "keras"),
-                 ("Open", "open"), ("Save", "save"), ("Train", "train"))
+                 ("Open", "open"), ("Save", "save"))
+TRAIN_BUTTONS = (("▶ Train", "train"), ("? Help", "app.help"))
+
+
+
+def button_id(action: str) -> str:
+    """'move(-1)' -> 'btn-move-up', 'input_shape' -> 'btn-input-shape'."""
+    special = {"move(-1)": "move-up", "move(1)": "move-down", "app.help": "help"}
+    return "btn-" + special.get(action, action.replace("_", "-"))
 
 
 class BuilderScreen(Screen):
@@ -70,14 +78,13 @@ class BuilderScreen(Screen):
                 yield TotalsBar(id="totals")
             with VerticalScroll(id="side"):
                 with VerticalGroup(id="actions"):
-                    with HorizontalGroup():
-                        for label, action in LAYER_BUTTONS:
-                            yield Button(label, action=f"screen.{action}", compact=True, classes="action",
-                                         name=action)
-                    with HorizontalGroup():
-                        for label, action in MODEL_BUTTONS:
-                            yield Button(label, action=f"screen.{action}", compact=True, classes="action",
-                                         name=action)
+                    for buttons in (LAYER_BUTTONS, MODEL_BUTTONS, TRAIN_BUTTONS):
+                        with HorizontalGroup():
+                            for label, action in buttons:
+                                target = action if action.startswith("app.") else f"screen.{action}"
+                                yield Button(label, action=target, compact=True, classes="action", name=action,
+                                             id=button_id(action),
+                                             variant="success" if action == "train" else "default")
                 yield LayerDetails(id="details")
                 yield TrainingPanel(id="training")
         yield StatusLine(id="status")
@@ -87,7 +94,7 @@ class BuilderScreen(Screen):
         self.query_one("#stack").border_title = "Layers"
         self.query_one("#details").border_title = "Selected"
         self.query_one("#training").border_title = "Loss, optimizer, training (o)"
-        self.app.document_changed.subscribe(self, self._on_document_changed)
+        self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
         self.refresh_view()
 
     @property
@@ -138,6 +145,17 @@ class BuilderScreen(Screen):
             name, _, args = action.partition("(")
             params = (int(args.rstrip(")")),) if args else ()
             button.disabled = self.check_action(name, params) is not True
+            if name == "train":
+                button.tooltip = self.train_blocker() or "Train the model"
+
+    def train_blocker(self) -> str | None:
+        """Why Train is disabled (None when it is enabled)."""
+        view = self.view
+        if view is None:
+            return None
+        if not view.ready:
+            return f"The model is not ready: {view.check.problem}"
+        return self.train_note()
 
     def _show_details(self) -> None:
         if self.view is not None:
@@ -168,7 +186,7 @@ class BuilderScreen(Screen):
         if action == "redo":
             return True if self.doc.can_redo else None
         if action == "train":
-            return True if self.view.ready and self.train_note() is None else None
+            return True if self.train_blocker() is None else None
         return True
 
     def system_commands(self) -> Iterable[SystemCommand]:
@@ -248,7 +266,9 @@ class BuilderScreen(Screen):
     def action_move(self, delta: int) -> None:
         layer = self.selected_layer
         if layer is not None:
-            self.app.apply(lambda d: d.move_layer(layer, int(delta)))
+            target = self.app.apply(lambda d: d.move_layer(layer, int(delta)))
+            if target is not None:  # also when the swap changed nothing (two identical layers)
+                self.table.move_cursor(row=target + 1, animate=False)
 
     def action_undo(self) -> None:
         label = self.doc.undo_label

@@ -24,8 +24,8 @@ class KerasCodeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        area = TextArea(self.code, read_only=True, show_line_numbers=True, soft_wrap=False, id="code",
-                        cursor_blink=getattr(self.app, "cursor_blink", True))
+        area = TextArea(self.code, read_only=True, show_line_numbers=True, soft_wrap=False, id="code")
+        area.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield area
         yield Footer(compact=True)
 

@@ -39,7 +39,7 @@ class LayerDetails(Static):
             parts.append(Text("The shape of one sample, without the batch axis. Keras writes the batch "
                               "axis as None: the model receives " + item.shape + ".", style="dim"))
             parts.append(Text("MNIST images have 784 values: (784,), (28, 28) or (28, 28, 1).", style="dim"))
-            parts.append(Text("i: edit the input shape", style="italic dim"))
+            parts.append(Text("i or Enter: edit the input shape", style="italic dim"))
         else:
             spec = doc.layers[item.index]
             cls = LAYER_TYPES.get(spec.type)
@@ -67,7 +67,6 @@ class LayerDetails(Static):
                     table.add_row(f.name, Text(format_value(f, value), style="" if changed else "dim"), f.doc)
                 parts.append(Text("Settings", style="underline"))
                 parts.append(table)
-            parts.append(Text("e: edit  d: delete  c: duplicate  shift+↑/↓: move", style="italic dim"))
         if item.state == "error":
             parts.append(Text(f"{ERROR_MARK} {item.error}", style="bold red"))
             if item.fix:

@@ -12,9 +12,10 @@ from textual.widgets import DataTable
 from ..css import tcss
 from ..view import RowView, StackView
 
-BASE_COLUMNS = (("#", "index"), ("Layer", "type"), ("Settings", "settings"), ("Output shape", "shape"),
-                ("Param #", "params"))
-INPUTS_COLUMN = ("Connected to", "inputs")
+SEQUENTIAL_COLUMNS = (("#", "index"), ("Layer", "type"), ("Settings", "settings"), ("Output shape", "shape"),
+                      ("Param #", "params"))
+GRAPH_COLUMNS = (("#", "index"), ("Layer (type)", "type"), ("Output shape", "shape"), ("Param #", "params"),
+                 ("Connected to", "inputs"))
 
 
 def clip(text: str, width: int) -> str:
@@ -46,28 +47,48 @@ class StackTable(DataTable):
         """The layer under the cursor (None on the input row)."""
         return self.layer_index(self.cursor_row) if self.row_count else None
 
+    def _available(self) -> int:
+        width = self.size.width or (self.app.size.width if self.is_attached else 80)
+        return width
+
     def _column_widths(self, view: StackView) -> tuple[int, ...]:
+        """Fixed widths for the shape columns; the flexible column (settings, or inputs in a graph) gets the rest."""
         rows = view.rows
         index_w = max(3, max(len(self._index_text(r)) for r in rows))
-        type_w = max(5, max(len(r.type) for r in rows))
-        shape_w = max(len("Output shape"), max(len(r.shape) for r in rows))
+        shape_w = max(len("Output shape"), max(len(self._shape_text(r)) for r in rows))
         params_w = max(len("Param #"), max(len(r.params) for r in rows))
-        inputs_w = min(24, max(len(INPUTS_COLUMN[0]), max(len(r.inputs) for r in rows))) if view.graph else 0
-        fixed = [index_w, type_w, shape_w, params_w] + ([inputs_w] if view.graph else [])
-        columns = len(fixed) + 1
-        width = self.size.width or (self.app.size.width if self.is_attached else 80)
-        available = width - 2 * columns - 2 - sum(fixed)  # cell padding, scrollbar
-        settings_need = max(len("Settings"), max(len(r.settings) for r in rows))
-        settings_w = max(8, min(settings_need, available))
-        widths = (index_w, type_w, settings_w, shape_w, params_w)
-        return widths + ((inputs_w,) if view.graph else ())
+        if view.graph:
+            type_w = min(28, max(len("Layer (type)"), max(len(self._type_text(r, True)) for r in rows)))
+            available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
+            if available < 12:  # give the connections room at the expense of long layer names
+                type_w = max(14, type_w - (12 - available))
+                available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
+            need = max(len("Connected to"), max(len(r.inputs) for r in rows))
+            return index_w, type_w, shape_w, params_w, max(8, min(need, available))
+        type_w = max(5, max(len(r.type) for r in rows))
+        fixed = index_w + type_w + shape_w + params_w
+        available = self._available() - 2 * 5 - 2 - fixed
+        need = max(len("Settings"), max(len(r.settings) for r in rows))
+        return index_w, type_w, max(8, min(need, available)), shape_w, params_w
+
+    @staticmethod
+    def _shape_text(row: RowView) -> str:
+        if row.state == "error" and row.index is not None and row.shape == "?":
+            return "✗ does not fit"
+        return row.shape
+
+    @staticmethod
+    def _type_text(row: RowView, graph: bool) -> str:
+        if not graph:
+            return row.type
+        return f"{row.name} ({row.type})"
 
     @staticmethod
     def _index_text(row: RowView) -> str:
         index = "in" if row.index is None else str(row.index)
         return f"{row.marker} {index}" if row.marker else index
 
-    def _cells(self, row: RowView, widths) -> list[Text]:
+    def _cells(self, row: RowView, widths, graph: bool) -> list[Text]:
         if row.state == "error":
             style = self.get_component_rich_style("stack-table--error", partial=True)
         elif row.state == "unknown":
@@ -76,18 +97,17 @@ class StackTable(DataTable):
             style = self.get_component_rich_style("stack-table--input", partial=True)
         else:
             style = None
-        shape = row.shape
-        if row.state == "error" and row.index is not None and shape == "?":
-            shape = "✗ does not fit"
-        values = [self._index_text(row), row.type, row.settings, shape, row.params]
-        if len(widths) > 5:
-            values.append(row.inputs)
-        cells = []
-        for i, (value, width) in enumerate(zip(values, widths)):
-            text = Text(clip(value, width), style=style or "", no_wrap=True, overflow="ellipsis",
-                        justify="right" if i in (0, 4) else "left")
-            cells.append(text)
-        return cells
+        shape = self._shape_text(row)
+        if graph:
+            values = [self._index_text(row), self._type_text(row, True), shape, row.params,
+                      row.inputs if row.index is not None else ""]
+            right = (0, 3)
+        else:
+            values = [self._index_text(row), row.type, row.settings, shape, row.params]
+            right = (0, 4)
+        return [Text(clip(value, width), style=style or "", no_wrap=True, overflow="ellipsis",
+                     justify="right" if i in right else "left")
+                for i, (value, width) in enumerate(zip(values, widths))]
 
     def show(self, view: StackView, cursor_row: int | None = None) -> None:
         """Render ``view``; keep the cursor on ``cursor_row`` (default: where it is, clamped)."""
@@ -97,7 +117,7 @@ class StackTable(DataTable):
         widths = self._column_widths(view)
         if view.graph != self._graph or widths != self._widths:
             self.clear(columns=True)
-            columns = BASE_COLUMNS + ((INPUTS_COLUMN,) if view.graph else ())
+            columns = GRAPH_COLUMNS if view.graph else SEQUENTIAL_COLUMNS
             for (label, key), width in zip(columns, widths):
                 self.add_column(Text(label, justify="right" if key in ("index", "params") else "left"),
                                 key=key, width=width)
@@ -105,7 +125,8 @@ class StackTable(DataTable):
         else:
             self.clear()
         for row in view.rows:
-            self.add_row(*self._cells(row, widths), key="input" if row.index is None else f"layer-{row.index}")
+            self.add_row(*self._cells(row, widths, view.graph),
+                         key="input" if row.index is None else f"layer-{row.index}")
         self.move_cursor(row=max(0, min(cursor_row, self.row_count - 1)), animate=False)
 
     def on_resize(self) -> None:

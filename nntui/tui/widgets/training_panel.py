@@ -79,7 +79,7 @@ class TrainingPanel(VerticalGroup):
                             classes="opt") for f in cls.fields]
 
     def on_mount(self) -> None:
-        self.app.document_changed.subscribe(self, self._on_document_changed)
+        self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
         self._hints()
 
     def _hints(self) -> None:
@@ -99,9 +99,7 @@ class TrainingPanel(VerticalGroup):
         """Show the document's current values (rebuilding rows when the shape of the settings changed)."""
         doc = self.document
         if self._loss_outputs(doc) != self._loss_shape:
-            losses = self.query_one("#losses")
-            losses.remove_children()
-            losses.mount_all(self._loss_rows(doc))
+            self.call_next(self._replace_rows, "#losses", self._loss_rows(doc))
         else:
             loss = doc.preset.training.loss
             for select in self.query(".loss").results(Select):
@@ -115,15 +113,19 @@ class TrainingPanel(VerticalGroup):
             with select.prevent(Select.Changed):
                 select.value = opt.type
         if opt.type != self._optimizer_shown:
-            box = self.query_one("#optimizer-fields")
-            box.remove_children()
-            box.mount_all(self._optimizer_rows(doc))
+            self.call_next(self._replace_rows, "#optimizer-fields", self._optimizer_rows(doc))
         else:
             for editor in self.query(".opt").results(FieldEditor):
                 editor.set_value(opt.config.get(editor.field.name, editor.field.default))
         for key in LOOP_FIELDS:
             self.query_one(f"#loop-{key}", FieldEditor).set_value(doc.training_value(key))
         self._hints()
+
+    async def _replace_rows(self, selector: str, rows: list) -> None:
+        """Swap a group's rows (the old ones are gone before the new ones, which reuse their ids, mount)."""
+        box = self.query_one(selector)
+        await box.remove_children()
+        await box.mount_all(rows)
 
     # ------------------------------------------------------------------ applying the user's choices
     def _apply(self, operation) -> None:

@@ -1,0 +1,176 @@
+"""Pilot tests of the builder's other screens: save (with overwrite confirmation), open, Keras code, help."""
+
+from __future__ import annotations
+
+from conftest import NARROW, WIDE, layer_types
+from textual.widgets import OptionList, TextArea
+
+from nntui.spec import load_preset, loads
+from nntui.spec.keras_code import keras_code
+from nntui.tui.screens.builder import BuilderScreen
+from nntui.tui.screens.confirm import ConfirmScreen
+from nntui.tui.screens.help import HelpScreen, help_sections
+from nntui.tui.screens.keras_code import KerasCodeScreen
+from nntui.tui.screens.open_preset import OpenPresetScreen
+from nntui.tui.screens.save import SaveScreen
+
+
+def same(a, b) -> bool:
+    return (a.name, a.data, a.model, a.training) == (b.name, b.data, b.model, b.training)
+
+
+async def test_save_then_overwrite_only_after_confirming_then_reopen(app_factory, tmp_path):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("down", "c")  # a change: the model is dirty
+        await pilot.pause()
+        assert app.document.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen)
+        assert app.screen.query_one("#path").value == "mnist.toml"  # never the shipped file itself
+        await pilot.press("enter")
+        await pilot.pause()
+        target = tmp_path / "mnist.toml"
+        assert isinstance(app.screen, BuilderScreen)
+        assert same(loads(target.read_text()), app.document.preset)
+        assert not app.document.dirty and app.document.path == target
+        saved = target.read_text()
+
+        # another change, saved over the same file: asks first; "n" keeps the file as it was
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen) and target.read_text() == saved
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert same(loads(target.read_text()), app.document.preset) and not app.document.dirty
+        assert [p.name for p in tmp_path.iterdir()] == ["mnist.toml"]  # no temp file left behind
+
+        # open it again: same model
+        await pilot.press("ctrl+n")  # (dirty again: asks before discarding)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenPresetScreen)
+        app.screen.query_one("#path").focus()
+        await pilot.press(*"mnist.toml", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert same(app.document.preset, loads(target.read_text()))
+        assert app.document.path == target and not app.document.dirty and not app.document.can_undo
+
+
+async def test_save_errors_are_shown_in_the_dialog(app_factory, tmp_path):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        path_input = app.screen.query_one("#path")
+        path_input.value = "no/such/folder/x.toml"
+        await pilot.press("enter")
+        await pilot.pause()
+        error = app.screen.query_one("#save-error")
+        assert isinstance(app.screen, SaveScreen) and error.display
+        assert "does not exist" in str(error.render())
+        path_input.value = "plain"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "plain.toml").is_file()  # .toml added
+
+
+async def test_open_a_shipped_preset(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        options = app.screen.query_one("#shipped", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "mnist-cnn" in ids
+        options.highlighted = ids.index("mnist-cnn")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert app.document.preset.name == "mnist-cnn" and app.document.builtin
+        assert layer_types(app)[0] == "Conv2D"
+        assert app.document.check().ready
+        rows = app.document.check().report.rows
+        assert rows[0].output_shape == (None, 26, 26, 32)
+
+
+async def test_open_a_bad_file_shows_its_error_line(app_factory, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\n[model]\ninput_shape = [784]\n[[model.layers]]\ntype = "Dense"\nunits = 0\n'
+                   '[training]\nloss = "mse"\n')
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = \n")
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#path").focus()
+        await pilot.press(*"bad.toml", "enter")
+        await pilot.pause()
+        error = str(app.screen.query_one("#open-error").render())
+        assert isinstance(app.screen, OpenPresetScreen)
+        assert "bad.toml: model.layers[0].units: expected a positive integer, got 0" in error
+        app.screen.query_one("#path").value = "broken.toml"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "TOML syntax error" in str(app.screen.query_one("#open-error").render())
+        app.screen.query_one("#path").value = "missing.toml"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no such file" in str(app.screen.query_one("#open-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen) and app.document.preset.name == "mnist"
+
+
+async def test_keras_code_view_and_copy(app_factory):
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("down", "c", "k")
+        await pilot.pause()
+        assert isinstance(app.screen, KerasCodeScreen)
+        code = app.screen.query_one(TextArea).text
+        assert code == keras_code(app.document.preset)
+        assert code.count('keras.layers.Dense(512, activation="relu")') == 2
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == code
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+
+
+async def test_help_lists_every_builder_key(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = {what: keys for _, rows in help_sections() for keys, what in rows}
+        for binding in BuilderScreen.BINDINGS:
+            assert binding.tooltip in shown
+        assert shown["Move the selected layer up"] == "shift+↑ / K"
+        assert any("ctrl+p" in keys for keys in shown.values())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+
+
+async def test_command_palette_offers_the_builder_actions(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Add", "Edit", "Keras", "Save", "Open", "Loss/opt"):
+            assert title in titles
