@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -29,6 +30,15 @@ class LayerDetails(Static):
 
     DEFAULT_CSS = tcss(__file__)
 
+    def _error_colour(self) -> str:
+        """The theme's error text colour as a Rich colour (red if the theme gives none)."""
+        value = self.app.theme_variables.get("text-error", "") if self.is_attached else ""
+        try:
+            Style.parse(value)
+        except Exception:
+            return "red"
+        return value or "red"
+
     def show(self, doc: PresetDocument, view: StackView, row: int) -> None:
         """Render table row ``row`` (0: the input) of ``view``."""
         row = max(0, min(row, len(view.rows) - 1))
@@ -50,26 +60,25 @@ class LayerDetails(Static):
             shapes = Table.grid(padding=(0, 1))
             shapes.add_column(style="dim")
             shapes.add_column()
-            shapes.add_row("receives", ", ".join(input_shapes(view, item.index)) or "?")
-            shapes.add_row("gives", item.shape)
-            shapes.add_row("params", item.params)
+            shapes.add_row("receives", Text(", ".join(input_shapes(view, item.index)) or "?"))
+            shapes.add_row("gives", Text(item.shape))
+            shapes.add_row("params", Text(item.params))
             if view.graph:
-                shapes.add_row("inputs", item.inputs or "-")
+                shapes.add_row("inputs", Text(item.inputs or "-"))
             parts.append(shapes)
             if cls is not None and cls.fields:
-                table = Table.grid(padding=(0, 1))
-                table.add_column(style="bold")
-                table.add_column()
-                table.add_column(style="dim", ratio=1)
+                parts.append(Text("Settings", style="underline"))
                 for f in cls.fields:
                     value = spec.config.get(f.name, f.default)
                     changed = f.required or value != f.default
-                    table.add_row(f.name, Text(format_value(f, value), style="" if changed else "dim"), f.doc)
-                parts.append(Text("Settings", style="underline"))
-                parts.append(table)
+                    line = Text.assemble((f.name, "bold"), " = ", (format_value(f, value), "" if changed else "dim"))
+                    if f.doc and changed:  # the key settings say what they do; defaults stay short
+                        line.append(f"  {f.doc}", style="dim italic")
+                    parts.append(line)
         if item.state == "error":
-            parts.append(Text(f"{ERROR_MARK} {item.error}", style="bold red"))
+            colour = self._error_colour()
+            parts.append(Text(f"{ERROR_MARK} {item.error}", style=f"bold {colour}"))
             if item.fix:
-                parts.append(Text(f"Fix: {item.fix}", style="red"))
+                parts.append(Text(f"Fix: {item.fix}", style=colour))
         self.update(Group(*parts))
         self.set_class(item.state == "error", "-error")

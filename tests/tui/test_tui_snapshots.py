@@ -1,0 +1,103 @@
+"""Snapshots of the builder (SVGs under __snapshots__/; update with --snapshot-update after looking at them).
+
+The training screen is shown as installed (a stand-in class), so the footer and status look as they do
+in the real app; nothing on these screens depends on a clock or randomness.
+"""
+
+from __future__ import annotations
+
+from conftest import NARROW, WIDE, install_training_screen, make_app
+
+from nntui.spec import loads
+from nntui.tui.app import NntuiApp
+
+GRAPH = """
+name = "two-heads"
+description = "a trunk with two outputs"
+[model]
+input_shape = [28, 28, 1]
+outputs = ["digit", "parity"]
+[[model.layers]]
+type = "Flatten"
+name = "pixels"
+[[model.layers]]
+type = "Dense"
+name = "trunk"
+units = 64
+activation = "relu"
+[[model.layers]]
+type = "Dense"
+name = "digit"
+inputs = ["trunk"]
+units = 10
+activation = "softmax"
+[[model.layers]]
+type = "Dense"
+name = "parity"
+inputs = ["trunk"]
+units = 1
+activation = "sigmoid"
+[training]
+loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
+targets = { parity = "parity" }
+optimizer = { type = "adam", learning_rate = 0.001 }
+batch_size = 64
+"""
+
+
+def app(preset: str = "mnist") -> NntuiApp:
+    a = make_app(preset)
+    install_training_screen(a, object)
+    return a
+
+
+def keys(*presses):
+    async def run_before(pilot):
+        await pilot.pause()
+        for key in presses:
+            await pilot.press(key)
+        await pilot.pause()
+    return run_before
+
+
+def test_mnist_80x24(snap_compare):
+    assert snap_compare(app(), terminal_size=NARROW, run_before=keys())
+
+
+def test_mnist_120x40(snap_compare):
+    assert snap_compare(app(), terminal_size=WIDE, run_before=keys("down"))
+
+
+def test_conv2d_after_dense_is_flagged_120x40(snap_compare):
+    """Conv2D after Dense: the row is marked ✗ with the reason and fix; the rows below show '?'."""
+    assert snap_compare(app(), terminal_size=WIDE,
+                        run_before=keys("down", "a", *"conv2d", "enter", *"32", "tab", "3", "enter"))
+
+
+def test_conv2d_after_dense_is_flagged_80x24(snap_compare):
+    assert snap_compare(app(), terminal_size=NARROW,
+                        run_before=keys("down", "a", *"conv2d", "enter", *"32", "tab", "3", "enter"))
+
+
+def test_add_layer_palette(snap_compare):
+    assert snap_compare(app(), terminal_size=NARROW, run_before=keys("down", "a", "p", "o"))
+
+
+def test_layer_form_with_an_invalid_value(snap_compare):
+    assert snap_compare(app(), terminal_size=NARROW, run_before=keys("down", "e", "-", "5"))
+
+
+def test_keras_code_view(snap_compare):
+    assert snap_compare(app(), terminal_size=WIDE, run_before=keys("k"))
+
+
+def test_graph_model_shows_connections_120x40(snap_compare):
+    graph = NntuiApp(loads(GRAPH), cursor_blink=False)
+    install_training_screen(graph, object)
+    assert snap_compare(graph, terminal_size=WIDE, run_before=keys("down", "down", "down"))
+
+
+def test_loss_misfit_80x24(snap_compare):
+    a = app()
+    a.document.set_loss("binary_crossentropy")
+    assert snap_compare(a, terminal_size=NARROW, run_before=keys("down", "down"))
