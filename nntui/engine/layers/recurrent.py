@@ -4,11 +4,14 @@ Both keep Keras's weight layout: ``kernel`` (features, k*units) for the inputs, 
 (units, k*units) for the previous state, ``bias`` (k*units,); the LSTM's four blocks of ``units``
 columns are its gates in Keras's order i (input), f (forget), c (candidate), o (output).
 
-Speed: the input projection ``x @ kernel + bias`` of all time steps is one matrix product before the
-loop; only the recurrent product ``h @ recurrent_kernel`` runs per step. The work is laid out time
-major, ``(timesteps, batch, ...)``, so that each step reads and writes contiguous blocks. Backprop
-through time keeps each step's gate pre-activation gradients, so that the weight gradients are
-again single products after the loop: ``dkernel = X^T dZ``, ``drecurrent = H_{t-1}^T dZ_t`` summed.
+Speed: the input projection ``x @ kernel + bias`` of all time steps is one (batched) matrix product
+before the loop; only the recurrent product ``h @ recurrent_kernel`` runs per step. Internally the
+work is laid out gate major and time major, ``(gates, timesteps, batch, units)``, with the LSTM's
+gates reordered i, f, o, c: every per-step element-wise operation then reads and writes contiguous
+blocks (NumPy runs several times slower on the strided column blocks of a (batch, 4*units) row
+layout), and the three sigmoid gates are one block. Backprop through time keeps each step's gate
+pre-activation gradients, so that the weight gradients are again single products after the loop:
+``dkernel = X^T dZ``, ``drecurrent = sum_t H_{t-1}^T dZ_t``.
 
 ``activation`` is internal to these layers (``activation_is_final = False``): a loss never fuses
 with it.
@@ -23,7 +26,7 @@ from ..config import Field
 from ..initializers import INITIALIZERS
 from .base import Layer, WeightSpec
 from .core import use_bias_field
-from .im2col import column_sums
+from .im2col import ones
 
 
 def unit_forget_bias(rng, shape, dtype):
@@ -62,17 +65,23 @@ def require_sequence(layer, input_shape) -> None:
 
 
 class _Recurrent(Layer):
-    """Shared shapes, weights and the time-major input projection of the recurrent layers."""
+    """Shared shapes, weights, the gate-major input projection and the weight gradients."""
 
     family = "recurrent"
     activation_is_final = False
-    gates = 1  # blocks of ``units`` columns in the weights
+    #: Keras's column block of each internal gate, in internal order.
+    order: tuple[int, ...] = (0,)
 
     def setup(self):
         c = self.config
         self.units = c["units"]
         self.use_bias = c["use_bias"]
         self.return_sequences = c["return_sequences"]
+
+    @property
+    def gates(self) -> int:
+        """Blocks of ``units`` columns in the weights."""
+        return len(self.order)
 
     def compute_output_shape(self, input_shape):
         require_sequence(self, input_shape)
@@ -96,18 +105,46 @@ class _Recurrent(Layer):
         k = self.gates * self.units
         return 2 * steps * (features + self.units) * k
 
+    # ------------------------------------------------------------------ layout helpers
+    def _blocks(self, a):
+        """Keras's column blocks of a (rows, gates*units) weight, in internal gate order (views)."""
+        u = self.units
+        return [a[..., b * u:(b + 1) * u] for b in self.order]
+
     def _project(self, x):
-        """Z[t] = x[:, t] @ kernel + bias for every step at once, time major: (T, n, k*units)."""
+        """Z[g, t] = x[:, t] @ kernel_g + bias_g for every gate and step: (gates, T, n, units)."""
         n, steps, features = x.shape
-        k = self.gates * self.units
-        xt = self.buffers.get("xt", (steps, n, features), self.dtype)
+        g, u, dt = self.gates, self.units, self.dtype
+        xt = self.buffers.get("xt", (steps, n, features), dt)
         np.copyto(xt, x.transpose(1, 0, 2))
         self._xt = xt
-        z = self.buffers.get("z", (steps, n, k), self.dtype)
-        np.matmul(xt.reshape(-1, features), self.weights["kernel"], out=z.reshape(-1, k))
+        kernel = self.buffers.get("kernel_g", (g, features, u), dt)
+        rec = self.buffers.get("rec_g", (g, u, u), dt)
+        for k, (wb, ub) in enumerate(zip(self._blocks(self.weights["kernel"]),
+                                         self._blocks(self.weights["recurrent_kernel"]))):
+            np.copyto(kernel[k], wb)
+            np.copyto(rec[k], ub)
+        self._rec = rec
+        z = self.buffers.get("z", (g, steps, n, u), dt)
+        np.matmul(xt.reshape(-1, features), kernel, out=z.reshape(g, -1, u))
         if self.use_bias:
-            z += self.weights["bias"]
+            for k, bb in enumerate(self._blocks(self.weights["bias"])):
+                z[k] += bb
         return z
+
+    def _recurrent_product(self, h, zt):
+        """zt += h @ recurrent_kernel, gate by gate (zt: (gates, n, units))."""
+        tmp = self.buffers.get("rec_out", zt.shape, self.dtype)
+        np.matmul(h, self._rec, out=tmp)
+        zt += tmp
+
+    def _recurrent_backward(self, dzt, out):
+        """out = sum over gates of dzt[g] @ recurrent_kernel_g^T: dL/dh_{t-1} through step t."""
+        if self.gates == 1:
+            return np.matmul(dzt[0], self._rec[0].T, out=out)
+        tmp = self.buffers.get("rec_back", dzt.shape, self.dtype)
+        np.matmul(dzt, self._rec.transpose(0, 2, 1), out=tmp)
+        return np.sum(tmp, axis=0, out=out)
 
     def _state_grad(self, dy, t, carry, out):
         """dL/dh_t: from the output at step t (when the layer outputs it) plus ``carry`` (from step t+1)."""
@@ -124,23 +161,40 @@ class _Recurrent(Layer):
         return carry
 
     def _finish_backward(self, dz, hs):
-        """Weight gradients and dL/dx from the pre-activation gradients dz (T, n, k*units) and states hs."""
-        steps, n, k = dz.shape
+        """Weight gradients and dL/dx from the pre-activation gradients dz (gates, T, n, units) and states hs."""
+        g, steps, n, u = dz.shape
+        dt = self.dtype
         features = self._xt.shape[-1]
-        dz2 = dz.reshape(-1, k)
-        np.matmul(self._xt.reshape(-1, features).T, dz2, out=self.grads["kernel"])
-        # sum over t >= 1 of h_{t-1}^T dz_t (h_{-1} = 0): one product over the stacked steps
+        xt2 = self._xt.reshape(-1, features)
+        dz3 = dz.reshape(g, -1, u)
+        part = self.buffers.get("gkernel", (g, features, u), dt)
+        np.matmul(xt2.T, dz3, out=part)
+        for k, block in enumerate(self._blocks(self.grads["kernel"])):
+            np.copyto(block, part[k])
+        # sum over t >= 1 of h_{t-1}^T dz_t (h_{-1} = 0): one product per gate over the stacked steps
+        part = self.buffers.get("grec", (g, u, u), dt)
         if steps > 1:
-            np.matmul(hs[:-1].reshape(-1, self.units).T, dz[1:].reshape(-1, k), out=self.grads["recurrent_kernel"])
+            np.matmul(hs[:-1].reshape(-1, u).T, dz[:, 1:].reshape(g, -1, u), out=part)
         else:
-            self.grads["recurrent_kernel"].fill(0)
+            part.fill(0)
+        for k, block in enumerate(self._blocks(self.grads["recurrent_kernel"])):
+            np.copyto(block, part[k])
         if self.use_bias:
-            column_sums(dz2, self.grads["bias"])
+            sums = self.buffers.get("gbias", (g, u), dt)
+            np.matmul(ones(dz3.shape[1], dt), dz3, out=sums)
+            for k, block in enumerate(self._blocks(self.grads["bias"])):
+                np.copyto(block, sums[k])
         if not self.need_input_grad:
             return None
-        dxt = self.buffers.get("dxt", self._xt.shape, self.dtype)
-        np.matmul(dz2, self.weights["kernel"].T, out=dxt.reshape(-1, features))
-        dx = self.buffers.get("dx", (n, steps, features), self.dtype)
+        dxt = self.buffers.get("dxt", self._xt.shape, dt)
+        dxt2 = dxt.reshape(-1, features)
+        kernel = self.buffers.get("kernel_g", (g, features, u), dt)
+        tmp = self.buffers.get("dxt_part", dxt2.shape, dt) if g > 1 else None
+        for k in range(g):
+            np.matmul(dz3[k], kernel[k].T, out=dxt2 if k == 0 else tmp)
+            if k:
+                dxt2 += tmp
+        dx = self.buffers.get("dx", (n, steps, features), dt)
         np.copyto(dx, dxt.transpose(1, 0, 2))
         return dx
 
@@ -179,35 +233,31 @@ class SimpleRNN(_Recurrent):
         u = self.units
         self._steps = steps
         act = self._act
-        z = self._project(x)
+        z = self._project(x)  # (1, T, n, u)
         hs = self.buffers.get("h", (steps, n, u), self.dtype)
         # activations whose derivative needs z (not only h) keep a copy of the pre-activations
         zs = self.buffers.get("zs", (steps, n, u), self.dtype) if act.keeps_input else None
-        rec = self.weights["recurrent_kernel"]
-        tmp = self.buffers.get("rec", (n, u), self.dtype)
         for t in range(steps):
-            zt = z[t]
+            zt = z[:, t]
             if t:
-                np.matmul(hs[t - 1], rec, out=tmp)
-                zt += tmp
+                self._recurrent_product(hs[t - 1], zt)
             if zs is not None:
-                np.copyto(zs[t], zt)
-            act.forward(zt, hs[t])
+                np.copyto(zs[t], zt[0])
+            act.forward(zt[0], hs[t])
         self._hs, self._zs = hs, zs
         return self._output(hs)
 
     def backward(self, dy):
         hs, zs = self._hs, self._zs
         steps, n, u = hs.shape
-        dz = self.buffers.get("dz", (steps, n, u), self.dtype)
+        dz = self.buffers.get("dz", (1, steps, n, u), self.dtype)
         dh = self.buffers.get("dh", (n, u), self.dtype)
         carry = self.buffers.get("carry", (n, u), self.dtype)  # dL/dh_t through h_{t+1}
-        rec_t = self.weights["recurrent_kernel"].T
         for t in range(steps - 1, -1, -1):
             g = self._state_grad(dy, t, carry, dh)
-            self._act.backward(g, zs[t] if zs is not None else None, hs[t], dz[t])
+            self._act.backward(g, zs[t] if zs is not None else None, hs[t], dz[0, t])
             if t:
-                np.matmul(dz[t], rec_t, out=carry)
+                self._recurrent_backward(dz[:, t], carry)
         return self._finish_backward(dz, hs)
 
 
@@ -216,7 +266,7 @@ class LSTM(_Recurrent):
 
     type_name = "LSTM"
     description = "a gated recurrent layer (long short-term memory): remembers over long sequences"
-    gates = 4
+    order = (0, 1, 3, 2)  # internally i, f, o (the recurrent_activation gates together), then c
     fields = (
         Field("units", "int", doc="size of the state (and of the output)", min=1),
         Field("activation", "choice", "tanh", "for the candidate and the cell output", choices=ACTIVATION_NAMES),
@@ -230,22 +280,19 @@ class LSTM(_Recurrent):
     def setup(self):
         super().setup()
         c = self.config
-        # Column blocks (in units) that get the recurrent activation: i and f together, o; a softmax
-        # is applied to each gate on its own, as Keras does. One activation object per use, so that
-        # each keeps scratch buffers of one shape.
-        rec = c["recurrent_activation"]
-        self._gate_blocks = ((0, 1), (1, 2), (3, 4)) if rec == "softmax" else ((0, 2), (3, 4))
-        self._gate_acts = [get_activation(rec) for _ in self._gate_blocks]
+        # one activation object per use, so that each keeps scratch buffers of one shape; the three
+        # gates are one (3, n, units) block, so a softmax applies to each gate's units, as in Keras
+        self._gates = get_activation(c["recurrent_activation"])
         self._cand = get_activation(c["activation"])
         self._cell = get_activation(c["activation"])
-        self._keeps = self._gate_acts[0].keeps_input or self._cand.keeps_input
+        self._keeps = self._gates.keeps_input or self._cand.keeps_input
 
     def bias_initializer(self):
         return "unit_forget_bias" if self.config["unit_forget_bias"] else "zeros"
 
     def build(self, input_shape, *, dtype=np.float32, need_input_grad=True):
         super().build(input_shape, dtype=dtype, need_input_grad=need_input_grad)
-        for act in (*self._gate_acts, self._cand, self._cell):
+        for act in (self._gates, self._cand, self._cell):
             act.buffers.clear()
 
     def forward(self, x, training):
@@ -253,30 +300,26 @@ class LSTM(_Recurrent):
         u = self.units
         dt = self.dtype
         self._steps = steps
-        z = self._project(x)  # becomes the gate activations (i, f, g, o) in place
+        z = self._project(x)  # (4, T, n, u), becomes the gate activations (i, f, o, g) in place
         zs = self.buffers.get("zs", z.shape, dt) if self._keeps else None
         hs = self.buffers.get("h", (steps, n, u), dt)
         cs = self.buffers.get("c", (steps, n, u), dt)
         tcs = self.buffers.get("tanh_c", (steps, n, u), dt)  # activation(c_t)
-        tmp = self.buffers.get("tmp", (n, 4 * u), dt)
         fc = self.buffers.get("fc", (n, u), dt)
-        rec = self.weights["recurrent_kernel"]
         for t in range(steps):
-            zt = z[t]
+            zt = z[:, t]
             if t:
-                np.matmul(hs[t - 1], rec, out=tmp)
-                zt += tmp
+                self._recurrent_product(hs[t - 1], zt)
             if zs is not None:
-                np.copyto(zs[t], zt)
-            for (b0, b1), act in zip(self._gate_blocks, self._gate_acts):
-                block = zt[:, b0 * u:b1 * u]
-                act.forward(block, block)
-            g, o = zt[:, 2 * u:3 * u], zt[:, 3 * u:]
+                np.copyto(zs[:, t], zt)
+            sig = zt[:3]
+            self._gates.forward(sig, sig)
+            i, f, o, g = zt
             self._cand.forward(g, g)
             c = cs[t]
-            np.multiply(zt[:, :u], g, out=c)  # i * g
+            np.multiply(i, g, out=c)
             if t:
-                np.multiply(zt[:, u:2 * u], cs[t - 1], out=fc)
+                np.multiply(f, cs[t - 1], out=fc)
                 c += fc
             self._cell.forward(c, tcs[t])
             np.multiply(o, tcs[t], out=hs[t])
@@ -292,11 +335,10 @@ class LSTM(_Recurrent):
         dc = self.buffers.get("dc", (n, u), dt)
         dc_carry = self.buffers.get("dc_carry", (n, u), dt)  # dL/dc_t through c_{t+1}
         dh_carry = self.buffers.get("dh_carry", (n, u), dt)  # dL/dh_t through the gates of step t+1
-        rec_t = self.weights["recurrent_kernel"].T
         for t in range(steps - 1, -1, -1):
-            at, dzt = a[t], dz[t]
-            i, f, g, o = at[:, :u], at[:, u:2 * u], at[:, 2 * u:3 * u], at[:, 3 * u:]
-            di, df, dg, do = dzt[:, :u], dzt[:, u:2 * u], dzt[:, 2 * u:3 * u], dzt[:, 3 * u:]
+            at, dzt = a[:, t], dz[:, t]
+            i, f, o, g = at
+            di, df, do, dg = dzt
             dh = self._state_grad(dy, t, dh_carry, dh_buf)
             np.multiply(dh, tcs[t], out=do)          # dL/do
             np.multiply(dh, o, out=dc)               # dL/d activation(c_t)
@@ -310,11 +352,9 @@ class LSTM(_Recurrent):
                 np.multiply(dc, f, out=dc_carry)
             else:
                 df.fill(0)
-            zt = zs[t] if zs is not None else None
-            for (b0, b1), act in zip(self._gate_blocks, self._gate_acts):
-                cols = slice(b0 * u, b1 * u)
-                act.backward(dzt[:, cols], None if zt is None else zt[:, cols], at[:, cols], dzt[:, cols])
-            self._cand.backward(dg, None if zt is None else zt[:, 2 * u:3 * u], g, dg)
+            zt = zs[:, t] if zs is not None else None
+            self._gates.backward(dzt[:3], None if zt is None else zt[:3], at[:3], dzt[:3])
+            self._cand.backward(dg, None if zt is None else zt[3], g, dg)
             if t:
-                np.matmul(dzt, rec_t, out=dh_carry)
+                self._recurrent_backward(dzt, dh_carry)
         return self._finish_backward(dz, hs)
