@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,6 +27,7 @@ from ..spec.document import PresetDocument
 from ..spec.loader import builtin_dirs
 from ..spec.preset import Preset
 from .screens.builder import BuilderScreen
+from .typeahead import TypeAhead
 
 TRAINING_MODULE = "nntui.tui.screens.training"
 NOT_INSTALLED = "training screen not installed"
@@ -72,14 +74,22 @@ class NntuiApp(App[int]):
     ]
 
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
-                 cursor_blink: bool = True, cwd: str | os.PathLike | None = None):
+                 cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True):
         super().__init__()
+        self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
         self.data_dir = data_dir
         self.cursor_blink = cursor_blink
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.document_changed: Signal[PresetDocument] = Signal(self, "document-changed")
         self._training: tuple[type[Screen] | None, str | None] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        # keys that arrive while the app is still reacting to the previous one wait their turn
+        if (self.typeahead is not None and isinstance(event, events.Key) and not event.is_forwarded
+                and self.typeahead.take(event)):
+            return
+        await super().on_event(event)
 
     # ------------------------------------------------------------------ the document
     def apply(self, operation: Callable[[PresetDocument], Any]) -> Any:

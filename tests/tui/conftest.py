@@ -12,7 +12,12 @@ NARROW = (80, 24)
 
 
 def make_app(preset: str = "mnist", cwd=None, **kwargs) -> NntuiApp:
-    """The app on a shipped preset (or a path), with a steady cursor (no blinking) for screenshots."""
+    """The app on a shipped preset (or a path), with a steady cursor (no blinking) for screenshots.
+
+    Type-ahead is off: the pilot already waits for the app to settle after each key (the type-ahead
+    test turns it on and sends a burst).
+    """
+    kwargs.setdefault("typeahead", False)
     return NntuiApp(load_preset(preset), cursor_blink=False, cwd=cwd, **kwargs)
 
 

@@ -44,7 +44,7 @@ async def test_opens_on_the_builder_with_mnist(app_factory):
 
 async def test_add_from_palette_inserts_under_the_cursor(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down")  # cursor on layer 0
         await pilot.press("a")
         assert isinstance(app.screen, PaletteScreen)
@@ -61,7 +61,7 @@ async def test_add_from_palette_inserts_under_the_cursor(app_factory):
 
 async def test_add_layer_without_settings_goes_straight_in(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("a", *"flatten", "enter")
         await pilot.pause()
         assert layer_types(app) == ["Flatten", "Dense", "Dense"]
@@ -69,7 +69,7 @@ async def test_add_layer_without_settings_goes_straight_in(app_factory):
 
 async def test_palette_cancel_changes_nothing(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("a", "down", "down", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BuilderScreen)
@@ -85,7 +85,7 @@ def test_palette_lists_every_registered_layer():
 
 async def test_delete_undo_redo(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "d")
         await pilot.pause()
         assert layer_types(app) == ["Dense"] and app.document.layers[0].config["units"] == 10
@@ -107,7 +107,7 @@ async def test_delete_undo_redo(app_factory):
 
 async def test_delete_is_disabled_on_the_input_row(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         assert app.screen.check_action("delete", ()) is None
         await pilot.press("d")
@@ -117,7 +117,7 @@ async def test_delete_is_disabled_on_the_input_row(app_factory):
 
 async def test_move_and_duplicate(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "c")
         await pilot.pause()
         assert [ls.config["units"] for ls in app.document.layers] == [512, 512, 10]
@@ -140,7 +140,7 @@ async def test_move_and_duplicate(app_factory):
 
 async def test_edit_invalid_then_valid(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "e")
         form = app.screen
         assert isinstance(form, LayerFormScreen)
@@ -167,7 +167,7 @@ async def test_edit_invalid_then_valid(app_factory):
 
 async def test_edit_cancel_keeps_the_layer(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "enter", *"99", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BuilderScreen)
@@ -176,7 +176,7 @@ async def test_edit_cancel_keeps_the_layer(app_factory):
 
 async def test_input_shape_edit_recomputes_every_shape(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("a", *"flatten", "enter")  # cursor on the input row: Flatten goes first
         await pilot.pause()
         await pilot.press("i", *"28, 28, 1", "enter")
@@ -195,7 +195,7 @@ async def test_input_shape_edit_recomputes_every_shape(app_factory):
 
 async def test_input_shape_that_is_not_mnist_is_flagged(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("enter", *"100", "enter")  # Enter on the input row edits the input shape
         await pilot.pause()
         assert app.document.preset.model.input_shape == (100,)
@@ -272,7 +272,7 @@ async def test_training_settings_dialog_on_narrow_terminals(app_factory):
 
 async def test_conv_after_dense_is_flagged_and_rows_below_show_question_marks(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "a", *"conv2d", "enter", *"32", "tab", *"3", "enter")
         await pilot.pause()
         assert layer_types(app) == ["Dense", "Conv2D", "Dense"]
@@ -290,7 +290,7 @@ async def test_conv_after_dense_is_flagged_and_rows_below_show_question_marks(ap
 
 async def test_new_empty_stack(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.document.layers == [] and "no layers yet" in status(app)
@@ -331,7 +331,7 @@ async def test_side_panel_buttons_run_the_same_actions(app_factory):
 async def test_quit_asks_when_there_are_unsaved_changes(app_factory):
     from nntui.tui.screens.confirm import ConfirmScreen
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "d", "q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -345,7 +345,7 @@ async def test_quit_asks_when_there_are_unsaved_changes(app_factory):
 
 async def test_quit_without_changes_exits_at_once(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -361,7 +361,7 @@ async def test_train_is_disabled_with_the_reason_while_the_model_does_not_fit(ap
             self.preset, self.data_dir = preset, data_dir
 
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         # without the training screen module: disabled, and the status line says why
         assert app.screen.check_action("train", ()) is None
@@ -385,3 +385,39 @@ async def test_train_is_disabled_with_the_reason_while_the_model_does_not_fit(ap
         assert isinstance(app.screen, FakeTraining)
         assert app.screen.preset.model == app.document.preset.model
         assert app.screen.preset is not app.document.preset  # a snapshot: later edits do not leak in
+
+
+async def test_keys_typed_ahead_reach_the_dialogs_they_were_meant_for(app_factory):
+    """A burst of keys (as from a fast typist or tmux send-keys) builds mnist just like slow typing."""
+    import asyncio
+
+    from textual import events
+    app = app_factory(typeahead=True)
+    keys = ["ctrl+n",
+            "a", "d", "enter", *"512", "tab", *"relu", "enter",
+            "a", "d", "enter", *"10", "tab", *"softmax", "enter"]
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        for key in keys:  # all at once, without waiting for the app
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(300):
+            await asyncio.sleep(0.05)
+            if not app.typeahead.busy and not app.typeahead.queue:
+                break
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert layer_types(app) == ["Dense", "Dense"] and not app.document.dirty
+        assert app.document.check().ready
+
+
+async def test_a_second_enter_never_dismisses_the_builder(app_factory):
+    """Two quick Enters in a dialog: the first closes it, the second must not pop the builder."""
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("a")
+        palette = app.screen
+        palette.dismiss("Flatten")
+        palette.dismiss("Flatten")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert layer_types(app) == ["Flatten", "Dense", "Dense"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NARROW, WIDE, layer_types
+from conftest import NARROW, layer_types
 from textual.widgets import OptionList, TextArea
 
 from nntui.spec import load_preset, loads
@@ -21,7 +21,7 @@ def same(a, b) -> bool:
 
 async def test_save_then_overwrite_only_after_confirming_then_reopen(app_factory, tmp_path):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "c")  # a change: the model is dirty
         await pilot.pause()
         assert app.document.dirty
@@ -70,7 +70,7 @@ async def test_save_then_overwrite_only_after_confirming_then_reopen(app_factory
 
 async def test_save_errors_are_shown_in_the_dialog(app_factory, tmp_path):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("ctrl+s")
         await pilot.pause()
         path_input = app.screen.query_one("#path")
@@ -88,7 +88,7 @@ async def test_save_errors_are_shown_in_the_dialog(app_factory, tmp_path):
 
 async def test_open_a_shipped_preset(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("ctrl+o")
         await pilot.pause()
         options = app.screen.query_one("#shipped", OptionList)
@@ -112,7 +112,7 @@ async def test_open_a_bad_file_shows_its_error_line(app_factory, tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text("name = \n")
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("ctrl+o")
         await pilot.pause()
         app.screen.query_one("#path").focus()
@@ -153,7 +153,7 @@ async def test_keras_code_view_and_copy(app_factory):
 
 async def test_help_lists_every_builder_key(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -169,7 +169,7 @@ async def test_help_lists_every_builder_key(app_factory):
 
 async def test_command_palette_offers_the_builder_actions(app_factory):
     app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Add", "Edit", "Keras", "Save", "Open", "Loss/opt"):

@@ -137,16 +137,26 @@ class BuilderScreen(Screen):
         self.sub_title = where
         self._update_actions()
 
+    _availability: tuple | None = None
+
     def _update_actions(self) -> None:
-        """Refresh the footer and enable the side panel's buttons as the keys are."""
-        self.refresh_bindings()
+        """Refresh the footer and enable the side panel's buttons as the keys are (only on a change)."""
+        states = []
         for button in self.query(".action").results(Button):
             action = button.name or ""
             name, _, args = action.partition("(")
             params = (int(args.rstrip(")")),) if args else ()
-            button.disabled = self.check_action(name, params) is not True
-            if name == "train":
-                button.tooltip = self.train_blocker() or "Train the model"
+            states.append((button, self.check_action(name, params) is True))
+        blocker = self.train_blocker()
+        availability = (tuple(enabled for _, enabled in states), blocker)
+        if availability == self._availability:
+            return
+        self._availability = availability
+        self.refresh_bindings()
+        for button, enabled in states:
+            button.disabled = not enabled
+            if button.name == "train":
+                button.tooltip = blocker or "Train the model"
 
     def train_blocker(self) -> str | None:
         """Why Train is disabled (None when it is enabled)."""

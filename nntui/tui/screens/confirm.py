@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from .base import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Ask a question; dismisses with True (yes) or False (no, escape)."""
 
     CSS_PATH = ["dialog.tcss", "confirm.tcss"]

@@ -7,8 +7,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from .base import Dialog
 
 KEY_NAMES = {"question_mark": "?", "shift+up": "shift+↑", "shift+down": "shift+↓", "escape": "esc",
              "delete": "del", "insert": "ins", "up": "↑", "down": "↓"}
@@ -62,7 +63,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The list of keys."""
 
     CSS_PATH = ["dialog.tcss", "help.tcss"]

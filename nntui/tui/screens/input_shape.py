@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...spec.document import INPUT_SHAPE_FIELD
 from ..widgets.field_editor import FieldEditor
+from .base import Dialog
 
 
-class InputShapeScreen(ModalScreen[tuple | None]):
+class InputShapeScreen(Dialog[tuple | None]):
     """Dismisses with the new shape (a tuple) or None."""
 
     CSS_PATH = ["dialog.tcss", "input_shape.tcss"]

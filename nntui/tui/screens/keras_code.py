@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, TextArea
 
+from .base import Page
 
-class KerasCodeScreen(Screen):
+
+class KerasCodeScreen(Page):
     """Shows the Python that builds, compiles and fits the same model with Keras."""
 
     CSS_PATH = "keras_code.tcss"

@@ -13,13 +13,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...engine.config import ConfigError, Field
 from ...engine.layers import LAYER_TYPES
 from ...spec.document import PresetDocument, parse_names, valid_layer_name
 from ..widgets.field_editor import MISSING, FieldEditor
+from .base import Dialog
 
 NAME_FIELD = Field("name", "str", None, "the layer's name, for inputs and outputs (empty: automatic)",
                    allow_none=True)
@@ -42,7 +42,7 @@ class LayerEdit:
     inputs: list[str] | None
 
 
-class LayerFormScreen(ModalScreen[LayerEdit | None]):
+class LayerFormScreen(Dialog[LayerEdit | None]):
     """Edit (or set up a new) layer's settings."""
 
     CSS_PATH = ["dialog.tcss", "layer_form.tcss"]

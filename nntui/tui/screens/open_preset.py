@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalGroup
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,6 +16,7 @@ from ...spec.loader import builtin_presets, load_preset
 from ...spec.preset import Preset
 from ..widgets.field_editor import FieldInput
 from .confirm import ConfirmScreen
+from .base import Dialog
 
 
 def shipped_options() -> list[Option]:
@@ -32,7 +32,7 @@ def shipped_options() -> list[Option]:
     return options
 
 
-class OpenPresetScreen(ModalScreen[Preset | None]):
+class OpenPresetScreen(Dialog[Preset | None]):
     """Load a preset into the builder (asks first when there are unsaved changes)."""
 
     CSS_PATH = ["dialog.tcss", "open_preset.tcss"]

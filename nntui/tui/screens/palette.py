@@ -12,12 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalGroup
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.layers import LAYER_TYPES
 from ..widgets.field_editor import FieldInput
+from .base import Dialog
 
 FAMILY_ORDER = ("core", "conv", "pooling", "normalization", "recurrent", "merge")
 
@@ -41,7 +41,7 @@ def layer_choices(query: str = "") -> list[str]:
     return prefix + inside + described
 
 
-class PaletteScreen(ModalScreen[str | None]):
+class PaletteScreen(Dialog[str | None]):
     """Choose a layer type; dismisses with its name (or None)."""
 
     CSS_PATH = ["dialog.tcss", "palette.tcss"]

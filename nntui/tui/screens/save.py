@@ -7,12 +7,12 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...spec.toml_writer import save_preset
 from ..widgets.field_editor import FieldInput
 from .confirm import ConfirmScreen
+from .base import Dialog
 
 
 def default_save_path(app) -> str:
@@ -38,7 +38,7 @@ def resolve_target(app, text: str) -> Path:
     return path
 
 
-class SaveScreen(ModalScreen[Path | None]):
+class SaveScreen(Dialog[Path | None]):
     """Ask for a path, confirm an overwrite, write atomically; dismisses with the path written."""
 
     CSS_PATH = ["dialog.tcss", "save.tcss"]

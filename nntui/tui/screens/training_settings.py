@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Select, Static
 
 from ..widgets.training_panel import TrainingPanel
+from .base import Dialog
 
 
-class TrainingSettingsScreen(ModalScreen[None]):
+class TrainingSettingsScreen(Dialog[None]):
     """Edit the loss, the optimizer and its settings, batch size, epochs, validation split."""
 
     CSS_PATH = ["dialog.tcss", "training_settings.tcss"]

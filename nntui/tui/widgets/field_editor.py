@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup
 from textual.message import Message
@@ -152,6 +153,12 @@ class FieldEditor(Widget):
         message.update(text)
         message.set_classes(classes)
         self.set_class(not self.valid and not empty_required, "-invalid")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.remove_class("-focused")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -80,5 +80,19 @@ class LayerDetails(Static):
             parts.append(Text(f"{ERROR_MARK} {item.error}", style=f"bold {colour}"))
             if item.fix:
                 parts.append(Text(f"Fix: {item.fix}", style=colour))
-        self.update(Group(*parts))
+        content = Group(*parts)
+        height = self._height_of(content)
+        # a full layout pass only when the box changes height (cursor moves are then cheap)
+        self.update(content, layout=height is None or height != self._height)
+        self._height = height
         self.set_class(item.state == "error", "-error")
+
+    _height: int | None = None
+
+    def _height_of(self, content) -> int | None:
+        """How many lines ``content`` takes at the current width (None before the first layout)."""
+        width = self.content_region.width
+        if not width:
+            return None
+        console = self.app.console
+        return len(console.render_lines(content, console.options.update_width(width), pad=False))
