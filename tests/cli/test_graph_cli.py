@@ -184,9 +184,8 @@ def test_loss_weights_make_a_weighted_mean(fake_mnist_dir, tmp_path):
 
 # ---------------------------------------------------------------------- the real MNIST (a quick subset)
 @pytest.mark.parametrize("name, floors", [
-    ("mnist-multihead", {"test_digit_accuracy": 0.75, "test_parity_accuracy": 0.8}),
-    ("mnist-two-branch", {"test_accuracy": 0.8}),
-    ("mnist-inception", {"test_accuracy": 0.7}),
+    ("mnist-multihead", {"test_digit_accuracy": 0.7, "test_parity_accuracy": 0.75}),  # seen: 0.80, 0.86
+    ("mnist-two-branch", {"test_accuracy": 0.8}),  # seen: 0.88
 ])
 def test_graph_presets_learn_real_mnist_from_a_subset(real_mnist, tmp_path, name, floors):
     metrics = tmp_path / "m.jsonl"
@@ -197,3 +196,17 @@ def test_graph_presets_learn_real_mnist_from_a_subset(real_mnist, tmp_path, name
     assert done["event"] == "done" and done["reason"] == "completed"
     for key, floor in floors.items():
         assert done[key] >= floor, (key, done)
+
+
+def test_inception_learns_real_mnist_from_a_subset(real_mnist):
+    """Through the engine rather than the CLI, to test on 2,000 images only (the convolutions are the slow part)."""
+    from nntui.spec import build_model, load_preset, make_trainer
+    from nntui.spec.datasets import load_arrays, make_datasets
+
+    preset = load_preset("mnist-inception").with_overrides(limit=3000, epochs=1)
+    model = build_model(preset.model)
+    trainer = make_trainer(preset, model)
+    train, _, test = make_datasets(preset, model, load_arrays(preset, real_mnist))
+    events = list(trainer.fit(train, epochs=1, batch_size=preset.training.batch_size, test=test.subset(0, 2000)))
+    assert events[-1].reason == "completed"
+    assert events[-1].test_logs["accuracy"] >= 0.65, events[-1].test_logs  # seen: 0.78
