@@ -87,6 +87,26 @@ def non_default_settings(fields, config: dict) -> dict[str, Any]:
     return out
 
 
+def _rename_output(p: Preset, old: str, new: str | None) -> None:
+    """Follow a renamed (``new``) or deleted (None) output layer in outputs and per-output tables."""
+    model, t = p.model, p.training
+    if model.outputs and old in model.outputs:
+        outs = [new if o == old else o for o in model.outputs]
+        model.outputs = [o for o in outs if o is not None] or None
+    for attr in ("loss", "loss_weights", "targets"):
+        table = getattr(t, attr)
+        if not isinstance(table, dict) or old not in table:
+            continue
+        value = table[old]
+        table = {(new if k == old else k): v for k, v in table.items() if not (k == old and new is None)}
+        if attr == "loss":
+            table = table or {}
+            if not table or model.outputs is None:
+                t.loss = next(iter(table.values()), value)  # one output left: a single loss
+                continue
+        setattr(t, attr, table or None)
+
+
 @dataclass
 class CheckResult:
     """What the model says about the current preset.
@@ -308,12 +328,21 @@ class PresetDocument:
         return index
 
     def delete_layer(self, index: int) -> int | None:
-        """Remove layer ``index``; returns the index the cursor should go to (None if no layers remain)."""
+        """Remove layer ``index``; returns the index the cursor should go to (None if no layers remain).
+
+        A named output layer also leaves ``model.outputs`` and the per-output training tables, so
+        the preset stays loadable.
+        """
         self._check_index(index)
         kind = self.layers[index].type
         after = len(self.layers) - 1
         focus = min(index, after - 1) if after else None
-        self._change(f"delete {kind}", lambda p: p.model.layers.pop(index), focus)
+
+        def delete(p: Preset) -> None:
+            removed = p.model.layers.pop(index)
+            if removed.name:
+                _rename_output(p, removed.name, None)
+        self._change(f"delete {kind}", delete, focus)
         return focus
 
     def move_layer(self, index: int, delta: int) -> int:
@@ -358,6 +387,8 @@ class PresetDocument:
 
         def update(p: Preset) -> None:
             p.model.layers[index] = spec
+            if old.name and new_name != old.name:
+                _rename_output(p, old.name, new_name)
         return self._change(f"edit {old.type}", update, index)
 
     def update_layer_config(self, index: int, config: dict) -> bool:

@@ -11,7 +11,7 @@ from math import prod
 
 from ..engine.config import Field
 from ..engine.layers import LAYER_TYPES
-from ..engine.model import INPUT
+from ..engine.model import INPUT, GraphError
 from ..engine.shapes import format_shape
 from ..headless.format import readable_count, readable_size
 from ..spec.document import CheckResult, PresetDocument, non_default_settings
@@ -146,6 +146,9 @@ def build_rows(doc: PresetDocument, check: CheckResult) -> list[RowView]:
             err = r.error if r is not None and r.error is not None else report.error
             row.error = getattr(err, "reason", None) or str(err)
             row.fix = getattr(err, "fix", None)
+            if isinstance(err, GraphError):
+                row.fix = ("Press e and set its inputs: layer names, comma-separated ('input' is the model's "
+                           "input).")
         elif r is None or r.output_shape is None:
             row.state = "unknown"
         rows.append(row)

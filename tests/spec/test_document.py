@@ -176,3 +176,52 @@ def test_parse_names():
     assert parse_names("  ") is None
     with pytest.raises(ConfigError):
         parse_names("a b")
+
+
+GRAPH = """
+name = "heads"
+[model]
+input_shape = [784]
+outputs = ["digit", "parity"]
+[[model.layers]]
+type = "Dense"
+name = "trunk"
+units = 32
+activation = "relu"
+[[model.layers]]
+type = "Dense"
+name = "digit"
+inputs = ["trunk"]
+units = 10
+activation = "softmax"
+[[model.layers]]
+type = "Dense"
+name = "parity"
+inputs = ["trunk"]
+units = 1
+activation = "sigmoid"
+[training]
+loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
+loss_weights = { digit = 1.0, parity = 0.5 }
+targets = { parity = "parity" }
+"""
+
+
+def test_deleting_or_renaming_an_output_keeps_the_preset_loadable():
+    from nntui.spec import loads
+    from nntui.spec.toml_writer import dumps
+    doc = PresetDocument(loads(GRAPH))
+    assert doc.check().ready
+    doc.update_layer(1, name="digits")
+    t = doc.preset.training
+    assert doc.preset.model.outputs == ["digits", "parity"] and set(t.loss) == {"digits", "parity"}
+    assert t.loss_weights == {"digits": 1.0, "parity": 0.5}
+    assert loads(dumps(doc.preset)).model == doc.preset.model
+    doc.delete_layer(2)  # the parity head
+    t = doc.preset.training
+    assert doc.preset.model.outputs == ["digits"]
+    assert t.loss == {"digits": "categorical_crossentropy"} and t.targets is None
+    assert loads(dumps(doc.preset)).training == doc.preset.training
+    doc.delete_layer(1)  # no named output left: back to a single loss on the last layer
+    assert doc.preset.model.outputs is None and doc.preset.training.loss == "categorical_crossentropy"
+    loads(dumps(doc.preset))

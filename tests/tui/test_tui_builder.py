@@ -421,3 +421,29 @@ async def test_a_second_enter_never_dismisses_the_builder(app_factory):
         await pilot.pause()
         assert isinstance(app.screen, BuilderScreen)
         assert layer_types(app) == ["Flatten", "Dense", "Dense"]
+
+
+async def test_merge_layer_gets_its_inputs_in_the_form_and_the_table_shows_connections(app_factory):
+    from nntui.engine.layers import LAYER_TYPES
+    if "Concatenate" not in LAYER_TYPES:  # merge layers arrive with the graph models
+        return
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("down", "a", *"concat", "enter")
+        await pilot.pause()
+        assert layer_types(app) == ["Dense", "Concatenate", "Dense"]
+        r = report(app)
+        assert r.error_index == 1 and "takes at least 2 input" in str(r.error)
+        assert "set its inputs" in status(app)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, LayerFormScreen)
+        form.query_one("#layer-inputs", FieldEditor).input.focus()
+        await pilot.press(*"dense, input", "enter")
+        await pilot.pause()
+        assert app.document.layers[1].inputs == ["dense", "input"]
+        r = report(app)
+        assert r.ok and r.rows[1].output_shape == (None, 512 + 784)
+        assert app.document.is_graph
+        assert str(table(app).columns[list(table(app).columns)[-1]].label) == "Connected to"
+        assert str(table(app).get_row_at(2)[-1]) == "dense, input"

@@ -174,3 +174,17 @@ async def test_command_palette_offers_the_builder_actions(app_factory):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Add", "Edit", "Keras", "Save", "Open", "Loss/opt"):
             assert title in titles
+
+
+async def test_save_under_a_new_name(app_factory, tmp_path):
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#name").value = "my model"
+        app.screen.query_one("#path").value = "mine"
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = loads((tmp_path / "mine.toml").read_text())
+        assert saved.name == "my model" == app.document.preset.name
+        assert not app.document.dirty and app.document.can_undo  # the rename is one undoable step

@@ -237,14 +237,14 @@ class BuilderScreen(Screen):
             above = view.rows[index].shape if view is not None and index < len(view.rows) else "?"
             context = f"will receive {above} (the output of the row above)"
             form = LayerFormScreen(type_name, starter_config(type_name), title=f"Add {type_name} as layer {index}",
-                                   context=context, graph=doc.is_graph)
+                                   context=context)
         else:
             spec = doc.layers[index]
             row = view.rows[index + 1]
             context = f"receives {', '.join(input_shapes(view, index)) or '?'} · gives {row.shape}"
             form = LayerFormScreen(spec.type, spec.config, name=spec.name, inputs=spec.inputs,
                                    title=f"Edit layer {index} · {spec.type} ({row.name})", context=context,
-                                   graph=doc.is_graph, error=row.error, fix=row.fix)
+                                   error=row.error, fix=row.fix)
 
         def done(edit) -> None:
             if edit is None:

@@ -52,7 +52,7 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
     ]
 
     def __init__(self, type_name: str, config: dict | None = None, *, name: str | None = None,
-                 inputs: list[str] | None = None, title: str = "", context: str = "", graph: bool = False,
+                 inputs: list[str] | None = None, title: str = "", context: str = "",
                  error: str | None = None, fix: str | None = None):
         super().__init__()
         self.type_name = type_name
@@ -62,7 +62,6 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
         self.inputs = inputs
         self.heading = title or type_name
         self.context = context
-        self.graph = graph
         self.error, self.fix = error, fix
 
     def compose(self) -> ComposeResult:

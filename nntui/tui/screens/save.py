@@ -7,9 +7,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static
 
-from ...spec.toml_writer import save_preset
+from ...spec.errors import PresetError
+from ...spec.loader import loads
+from ...spec.toml_writer import dumps, write_atomic
 from ..widgets.field_editor import FieldInput
 from .confirm import ConfirmScreen
 from .base import Dialog
@@ -49,7 +51,12 @@ class SaveScreen(Dialog[Path | None]):
             yield Static("Save as a preset file", classes="title")
             yield Static(f"Relative paths are in {self.app.cwd}. Open it again with "
                          "nntui --preset PATH or ctrl+o.", classes="note", markup=False)
-            yield FieldInput(default_save_path(self.app), id="path")
+            with HorizontalGroup(classes="row"):
+                yield Label("name", classes="name")
+                yield FieldInput(self.app.document.preset.name, compact=True, id="name")
+            with HorizontalGroup(classes="row"):
+                yield Label("file", classes="name")
+                yield FieldInput(default_save_path(self.app), compact=True, id="path")
             yield Static("", id="save-error", classes="error", markup=False)
             with HorizontalGroup(classes="buttons"):
                 yield Button("Save (Enter)", variant="primary", id="do-save", compact=True)
@@ -57,7 +64,9 @@ class SaveScreen(Dialog[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#save").border_title = "Save"
-        self.query_one("#path", Input).focus()
+        path = self.query_one("#path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
         self.query_one("#save-error").display = False
 
     def show_error(self, text: str) -> None:
@@ -77,6 +86,10 @@ class SaveScreen(Dialog[Path | None]):
             self.action_cancel()
 
     def request_save(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name or len(name) > 100:
+            self.show_error("give the preset a short name")
+            return
         text = self.query_one("#path", Input).value
         if not text.strip():
             self.show_error("type a file name, e.g. my-model.toml")
@@ -99,8 +112,17 @@ class SaveScreen(Dialog[Path | None]):
 
     def write(self, path: Path) -> None:
         doc = self.app.document
+        name = self.query_one("#name", Input).value.strip()
+        if name != doc.preset.name:
+            self.app.apply(lambda d: d.set_name(name))
+        text = dumps(doc.preset)
+        try:  # never write a file that nntui could not open again
+            loads(text, str(path))
+        except PresetError as exc:
+            self.show_error(f"this model cannot be saved as it is: {exc.field}: {exc.reason}")
+            return
         try:
-            save_preset(doc.preset, path)
+            write_atomic(path, text)
         except OSError as exc:
             self.show_error(f"could not write {path}: {exc.strerror or exc}")
             return
