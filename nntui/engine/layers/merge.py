@@ -40,7 +40,7 @@ def format_shapes(shapes) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def _branch_fix(shapes, j: int, what: str) -> str:
+def _branch_fix(shapes, j: int) -> str:
     """How to make input ``j``'s branch end like the first one (shapes differ)."""
     ref, other = shapes[0], shapes[j]
     branch = f"the {ordinal(j)} branch"
@@ -53,7 +53,7 @@ def _branch_fix(shapes, j: int, what: str) -> str:
             return f"Add a Conv2D({ref[-1]}, 1) (a 1x1 convolution) to {branch}."
         return f"Add a Dense({ref[-1]}) to {branch}."
     if len(ref) == 4:
-        return (f"Give every branch the same strides, padding and pooling so that {what} match "
+        return (f"Give every branch the same strides, padding and pooling so that heights and widths match "
                 f"({ref[1]}x{ref[2]} in the first branch, {other[1]}x{other[2]} in {branch}).")
     return f"Make every branch end in the shape {format_shape(ref)}."
 
@@ -69,7 +69,7 @@ class _Merge(Layer):
         for j, s in enumerate(shapes[1:], start=1):
             if s != shapes[0]:
                 raise ShapeError(f"{self.type_name} needs equal shapes; it received {format_shapes(shapes)}.",
-                                 layer=self.name, fix=_branch_fix(shapes, j, "height and width"))
+                                 layer=self.name, fix=_branch_fix(shapes, j))
         return tuple(shapes[0])
 
     def _shape_list(self, input_shape) -> list[tuple]:
@@ -197,7 +197,7 @@ class Concatenate(_Merge):
         for j, s in enumerate(shapes[1:], start=1):
             if len(s) != rank:
                 raise ShapeError(f"Concatenate needs inputs of the same rank; it received {format_shapes(shapes)}.",
-                                 layer=self.name, fix=_branch_fix(shapes, j, "height and width"))
+                                 layer=self.name, fix=_branch_fix(shapes, j))
         axis = self._axis(rank)
         if not 1 <= axis < rank:
             where = "the batch axis" if axis == 0 else f"beyond the {rank}-D inputs"
