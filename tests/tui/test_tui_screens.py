@@ -172,7 +172,7 @@ async def test_command_palette_offers_the_builder_actions(app_factory):
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Add", "Edit", "Keras", "Save", "Open", "Loss/opt"):
+        for title in ("Add layer", "Edit layer", "Keras code", "Save", "Open", "Loss, optimizer, training"):
             assert title in titles
 
 

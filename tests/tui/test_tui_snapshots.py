@@ -80,7 +80,12 @@ def test_conv2d_after_dense_is_flagged_80x24(snap_compare):
 
 
 def test_add_layer_palette(snap_compare):
-    assert snap_compare(app(), terminal_size=NARROW, run_before=keys("down", "a", "p", "o"))
+    """Unfiltered: every registered type by family (the core family comes first)."""
+    assert snap_compare(app(), terminal_size=NARROW, run_before=keys("down", "a"))
+
+
+def test_add_layer_palette_filtered_120x40(snap_compare):
+    assert snap_compare(app(), terminal_size=WIDE, run_before=keys("down", "a", *"pool"))
 
 
 def test_layer_form_with_an_invalid_value(snap_compare):

@@ -199,16 +199,19 @@ class BuilderScreen(Screen):
             return True if self.train_blocker() is None else None
         return True
 
+    COMMAND_TITLES = {"Del": "Delete layer", "Dup": "Duplicate layer", "Up": "Move layer up",
+                      "Down": "Move layer down", "Add": "Add layer", "Edit": "Edit layer", "Input": "Input shape",
+                      "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack"}
+
     def system_commands(self) -> Iterable[SystemCommand]:
-        """Every builder action for the command palette (so each is reachable by mouse)."""
+        """Every builder action for the command palette (ctrl+p), so each is reachable by mouse too."""
         for binding in self.BINDINGS:
-            action = binding.action
-            if self.check_action(action.split("(")[0], ()) is not True and not action.startswith("move"):
+            name, _, args = binding.action.partition("(")
+            params = (int(args.rstrip(")")),) if args else ()
+            if self.check_action(name, params) is not True:
                 continue
-            yield SystemCommand(binding.description if binding.description not in ("Up", "Down", "Dup", "Del")
-                                else {"Up": "Move up", "Down": "Move down", "Dup": "Duplicate",
-                                      "Del": "Delete"}[binding.description],
-                                binding.tooltip, partial(self.run_action, action))
+            title = self.COMMAND_TITLES.get(binding.description, binding.description)
+            yield SystemCommand(title, binding.tooltip, partial(self.run_action, binding.action))
 
     # ------------------------------------------------------------------ editing actions
     def _insert_position(self) -> int:

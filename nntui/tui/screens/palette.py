@@ -80,8 +80,8 @@ class PaletteScreen(Dialog[str | None]):
         if names:
             first = next(i for i in range(choices.option_count) if not choices.get_option_at_index(i).disabled)
             choices.highlighted = first
-        self.query_one("#palette").border_subtitle = (f"{len(names)} of {len(LAYER_TYPES)} layer types · "
-                                                      "↑↓ choose · Enter add · Esc cancel")
+        matches = f"{len(names)} match{'es' if len(names) != 1 else ''} · " if query else ""
+        self.query_one("#palette").border_subtitle = f"{matches}↑↓ choose · Enter add · Esc cancel"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -22,6 +22,14 @@ from .field_editor import FieldEditor
 LOOP_FIELDS = ("batch_size", "epochs", "validation_split")
 
 
+class LossSelect(Select):
+    """The loss of one output (``output`` None: the model's only loss)."""
+
+    def __init__(self, output: str | None, value: str, **kwargs):
+        super().__init__([(n, n) for n in LOSSES], value=value, allow_blank=False, compact=True, **kwargs)
+        self.output = output
+
+
 class TrainingPanel(VerticalGroup):
     """Edits the loss, the optimiser and its settings, batch size, epochs and validation split."""
 
@@ -64,9 +72,7 @@ class TrainingPanel(VerticalGroup):
         pairs = list(loss.items()) if isinstance(loss, dict) else [(None, loss)]
         rows = []
         for i, (output, name) in enumerate(pairs):
-            select = Select([(n, n) for n in LOSSES], value=name, allow_blank=False, compact=True,
-                            id=f"loss-{i}", classes="loss")
-            select.output = output
+            select = LossSelect(output, name, id=f"loss-{i}", classes="loss")
             rows.append(HorizontalGroup(Label("loss" if output is None else f"loss {output}", classes="name"),
                                         select, classes="select-row"))
         return rows
@@ -102,7 +108,7 @@ class TrainingPanel(VerticalGroup):
             self.call_next(self._replace_rows, "#losses", self._loss_rows(doc))
         else:
             loss = doc.preset.training.loss
-            for select in self.query(".loss").results(Select):
+            for select in self.query(LossSelect).results(LossSelect):
                 value = loss.get(select.output) if isinstance(loss, dict) else loss
                 if select.value != value:
                     with select.prevent(Select.Changed):
@@ -137,8 +143,8 @@ class TrainingPanel(VerticalGroup):
         if event.select.id == "optimizer":
             if value != self.document.preset.training.optimizer.type:
                 self._apply(lambda d: d.set_optimizer(value))
-        elif event.select.has_class("loss"):
-            output = getattr(event.select, "output", None)
+        elif isinstance(event.select, LossSelect):
+            output = event.select.output
             self._apply(lambda d: d.set_loss(value, output))
 
     def on_field_editor_committed(self, event: FieldEditor.Committed) -> None:
