@@ -16,18 +16,29 @@ from time import monotonic, process_time
 
 from textual import events
 
-TICK = 1 / 50  # seconds between idle checks
+TICK = 1 / 50  # seconds between checks
 IDLE_CPU = TICK / 20  # CPU seconds per tick below which the process counts as idle
-MAX_WAIT = 0.5  # never hold a key longer than this after the previous one
+MAX_WAIT = 1.0  # never hold a key longer than this after the previous one
 
 
-async def wait_until_settled(max_wait: float = MAX_WAIT) -> None:
-    """Return once the process stops working (CPU time stalls), or after ``max_wait`` seconds."""
+def app_is_settled(app) -> bool:
+    """No messages waiting for the app, the current screen or the focused widget; the screen has focus."""
+    screen = app.screen
+    for pump in (app, screen, screen.focused):
+        if pump is not None and pump.message_queue_size:
+            return False
+    return screen.is_mounted and screen.focused is not None
+
+
+async def wait_until_settled(app, max_wait: float = MAX_WAIT) -> None:
+    """Return once the app has nothing queued and the process stops working, or after ``max_wait``."""
     start = monotonic()
     while True:
         cpu = process_time()
         await asyncio.sleep(TICK)
-        if process_time() - cpu < IDLE_CPU or monotonic() - start >= max_wait:
+        if monotonic() - start >= max_wait:
+            return
+        if process_time() - cpu < IDLE_CPU and app_is_settled(app):
             return
 
 
@@ -44,6 +55,8 @@ class TypeAhead:
         """Called for each key from the terminal: True when it is queued (do not dispatch it now)."""
         if getattr(event, "_released", False):
             return False
+        if not self.queue and not self.applies_to(self.app.screen):
+            return False
         if self.busy or self.queue:
             self.queue.append(events.Key(event.key, event.character))
             self._start()
@@ -52,13 +65,20 @@ class TypeAhead:
         self._start()
         return False
 
+    @staticmethod
+    def applies_to(screen) -> bool:
+        """Only the builder and its dialogs: a busy screen (training) gets its keys at once."""
+        from .screens.base import Dialog, Page
+        from .screens.builder import BuilderScreen
+        return isinstance(screen, (BuilderScreen, Dialog, Page))
+
     def _start(self) -> None:
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._release())
 
     async def _release(self) -> None:
         while True:
-            await wait_until_settled()
+            await wait_until_settled(self.app)
             if not self.queue:
                 self.busy = False
                 return
