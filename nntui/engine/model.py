@@ -149,7 +149,7 @@ class Model:
     def is_sequential(self) -> bool:
         """Whether every layer reads exactly the layer before it and the last layer is the only output."""
         return all(self.inputs[i] == self._default_inputs(i, None) for i in range(len(self.layers))) and \
-            self.outputs == [self.layers[-1].name]
+            self.outputs == ([self.layers[-1].name] if self.layers else [])
 
     def layer(self, name: str) -> Layer:
         """The layer called ``name``."""

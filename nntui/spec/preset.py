@@ -230,7 +230,7 @@ def parse_training(raw) -> TrainingSpec:
     optimizer = parse_optimizer(raw.get("optimizer", "rmsprop"))
     batch = _field(Field("batch_size", "int", 32, min=1, max=MAX_BATCH), raw, "training")
     epochs = _field(Field("epochs", "int", 1, min=1, max=MAX_EPOCHS), raw, "training")
-    seed = _field(Field("seed", "int", 0, min=0, max=2**32 - 1), raw, "training")
+    seed = _field(Field("seed", "int", 0, min=0, max=2**32 - 1, max_value=2**32 - 1), raw, "training")
     weights = None
     if "loss_weights" in raw:
         weights = _table(raw["loss_weights"], "training.loss_weights")
