@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NARROW, WIDE, layer_types
+from tui_helpers import NARROW, WIDE, layer_types
 
 from nntui.engine.model import ShapeReport
 from nntui.tui.screens.builder import BuilderScreen
@@ -352,7 +352,7 @@ async def test_quit_without_changes_exits_at_once(app_factory):
 
 
 async def test_train_is_disabled_with_the_reason_while_the_model_does_not_fit(app_factory):
-    from conftest import install_training_screen
+    from tui_helpers import install_training_screen
     from textual.screen import Screen
 
     class FakeTraining(Screen):

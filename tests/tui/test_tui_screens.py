@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NARROW, layer_types
+from tui_helpers import NARROW, layer_types
 from textual.widgets import OptionList, TextArea
 
 from nntui.spec import load_preset, loads

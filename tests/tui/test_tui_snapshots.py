@@ -6,7 +6,7 @@ in the real app; nothing on these screens depends on a clock or randomness.
 
 from __future__ import annotations
 
-from conftest import NARROW, WIDE, install_training_screen, make_app
+from tui_helpers import NARROW, WIDE, install_training_screen, make_app
 
 from nntui.spec import loads
 from nntui.tui.app import NntuiApp
