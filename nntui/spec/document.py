@@ -32,7 +32,8 @@ INPUT_SHAPE_FIELD = Field("input_shape", "shape", doc="the shape of one sample, 
 TRAINING_FIELDS = {
     "batch_size": Field("batch_size", "int", 32, "samples per gradient step", min=1, max=MAX_BATCH),
     "epochs": Field("epochs", "int", 1, "passes over the training data", min=1, max=MAX_EPOCHS),
-    "seed": Field("seed", "int", 0, "seed for the initial weights and the shuffling", min=0, max=1 << 24),
+    "seed": Field("seed", "int", 0, "seed for the initial weights and the shuffling", min=0, max=2**32 - 1,
+                  max_value=2**32 - 1),
     "validation_split": Field("validation_split", "float", 0.0, "last fraction of the training data kept "
                               "for validation", min=0.0, max=1.0, max_exclusive=True),
     "limit": Field("limit", "int", None, "use only the first N training samples (empty: all)", min=1,
