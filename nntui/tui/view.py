@@ -37,15 +37,19 @@ def format_value(f: Field | None, value) -> str:
 def settings_text(spec: LayerSpec) -> str:
     """The layer's key settings: required ones and those that differ from the default.
 
-    e.g. ``units=512, relu`` (an activation is shown by its name alone).
+    The first required setting, then the activation (by name alone), then the rest, so that the
+    most telling ones survive a narrow column: ``units=512, relu``, ``filters=32, relu, kernel_size=3``.
     """
     cls = LAYER_TYPES.get(spec.type)
     if cls is None:
         return ", ".join(f"{k}={v}" for k, v in spec.config.items())
     fields = {f.name: f for f in cls.fields}
+    settings = non_default_settings(cls.fields, spec.config)
+    first = cls.fields[0].name if cls.fields and cls.fields[0].required else None
+    order = [k for k in (first, "activation") if k in settings] + [k for k in settings if k not in (first, "activation")]
     parts = []
-    for key, value in non_default_settings(cls.fields, spec.config).items():
-        text = format_value(fields[key], value)
+    for key in order:
+        text = format_value(fields[key], settings[key])
         parts.append(text if key == "activation" else f"{key}={text}")
     return ", ".join(parts)
 
