@@ -82,9 +82,11 @@ class BuilderScreen(Screen):
                         with HorizontalGroup():
                             for label, action in buttons:
                                 target = action if action.startswith("app.") else f"screen.{action}"
-                                yield Button(label, action=target, compact=True, classes="action", name=action,
-                                             id=button_id(action),
-                                             variant="success" if action == "train" else "default")
+                                button = Button(label, action=target, compact=True, classes="action",
+                                                name=action, id=button_id(action),
+                                                variant="success" if action == "train" else "default")
+                                button.can_focus = False  # for the mouse; Tab goes from the stack to the settings
+                                yield button
                 yield LayerDetails(id="details")
                 yield TrainingPanel(id="training")
         yield StatusLine(id="status")

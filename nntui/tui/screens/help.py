@@ -73,7 +73,7 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(classes="dialog", id="help"):
             for title, rows in help_sections():
                 table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", min_width=12, max_width=24)
+                table.add_column(style="bold", min_width=10, max_width=16)
                 table.add_column(ratio=1)
                 for keys, what in rows:
                     table.add_row(keys, what)
