@@ -20,7 +20,7 @@ continues from those weights; the builder may drop it (``app.trained = None``) w
 from __future__ import annotations
 
 import json
-import math
+import sys
 import time
 
 from rich.text import Text
@@ -29,7 +29,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from ...headless.format import duration, readable_count
 from ...spec.preset import Preset
@@ -38,12 +38,18 @@ from .. import messages as msg
 from ..training_worker import PROGRESS_INTERVAL, RunControl, TrainedState, TrainingJob
 from ..widgets.training_anatomy import TrainingAnatomy, fmt
 from ..widgets.training_plots import TrainingPlot, TrainingPlotPanel
+from ..widgets.training_progress import TrainingProgressBar
 from ..widgets.training_results import TrainingResults
 from .training_save import TrainingSavePrompt
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
 PLOT_BUDGET = 0.04  # share of the wall-clock time the plots may spend rendering while training
 MIN_PLOT_INTERVAL = 0.1  # seconds: at most 10 plot redraws a second
+ANATOMY_INTERVAL = 0.25  # seconds between two redraws of the anatomy's live values
+# The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
+# interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
+# every redraw. While this screen is up, threads hand the GIL over after at most 0.5 ms.
+SWITCH_INTERVAL = 0.0005
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 30
 
@@ -106,10 +112,13 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._plot_due = 0.0
+        self._anatomy_due = 0.0
+        self._anatomy_pending = None
         self._rows: list = []  # (epoch, logs, seconds) shown in the table
         self._table_short = None
         self._saving = False
         self._runs = 0
+        self._switch_interval = sys.getswitchinterval()
 
     # ------------------------------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -119,7 +128,7 @@ class TrainingScreen(Screen):
                 yield Static(id="training-state")
             with Horizontal(id="training-progress"):
                 yield Static(id="training-epoch")
-                yield ProgressBar(total=1, show_eta=False, id="training-bar")
+                yield TrainingProgressBar(id="training-bar")
                 yield Static(id="training-speed")
         yield Static(id="training-notice")
         with TabbedContent(initial="tab-live", id="training-tabs"):
@@ -137,6 +146,16 @@ class TrainingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
+        # the hot path (10 snapshots a second) never queries the DOM
+        self._plots = list(self.query(TrainingPlot))
+        self._anatomies = list(self.query(TrainingAnatomy))
+        self._bar = self.query_one("#training-bar", TrainingProgressBar)
+        self._epoch_label = self.query_one("#training-epoch", Static)
+        self._speed = self.query_one("#training-speed", Static)
+        self._state_label = self.query_one("#training-state", Static)
+        self._tabs = self.query_one(TabbedContent)
         table = self.query_one("#training-epochs", DataTable)
         table.can_focus = False
         self._table_columns("accuracy")
@@ -167,6 +186,7 @@ class TrainingScreen(Screen):
     def on_unmount(self) -> None:
         if self.control is not None:
             self.control.close()
+        sys.setswitchinterval(self._switch_interval)
 
     # ------------------------------------------------------------------------------------- runs
     @property
@@ -208,9 +228,9 @@ class TrainingScreen(Screen):
     # ------------------------------------------------------------------------------------- messages
     def on_training_loading(self, message: msg.TrainingLoading) -> None:
         self.loading_text = message.text
-        bar = self.query_one("#training-bar", ProgressBar)
+        bar = self.query_one("#training-bar", TrainingProgressBar)
         if message.total:
-            bar.update(total=message.total, progress=message.done or 0)
+            bar.update(message.done or 0, message.total)
         self._progress_row()
         self._status()
 
@@ -228,9 +248,8 @@ class TrainingScreen(Screen):
             anatomy.set_info(self.info)
         for plot in self.query(TrainingPlot):
             plot.show(message.curves)
-        bar = self.query_one("#training-bar", ProgressBar)
-        bar.update(total=max(1, (self.info.epochs - self.info.initial_epoch) * self.info.steps_per_epoch),
-                   progress=0)
+        bar = self.query_one("#training-bar", TrainingProgressBar)
+        bar.update(0, max(1, (self.info.epochs - self.info.initial_epoch) * self.info.steps_per_epoch))
         if self.info.continued:
             self._notice(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
                          f"{'s' if self.info.initial_epoch != 1 else ''}); press s then r to restart from fresh "
@@ -250,19 +269,40 @@ class TrainingScreen(Screen):
             pressed = self.key_times.pop("pause", None)
             if pressed is not None:
                 self.ack_latencies.append(now - pressed)
-        for anatomy in self.query(TrainingAnatomy):
-            anatomy.show(s)
-        if s.curves is not None and (s.paused or now >= self._plot_due):
-            self._show_curves(s.curves, now)
         self._progress_row()
         self._status()
+        if s.curves is not None and (s.paused or now >= self._plot_due):
+            self._show_curves(s.curves, now)
+        if s.paused or now >= self._anatomy_due:
+            # In a frame of its own: Textual repaints the box around all the regions changed in one
+            # frame, so the head (top) and the anatomy (bottom) together would repaint the whole screen.
+            self._anatomy_due = now + ANATOMY_INTERVAL
+            if self._anatomy_pending is None:
+                self.call_after_refresh(self._show_anatomy)
+            self._anatomy_pending = s
         if s.paused:
             self.refresh_bindings()
 
+    def _show_anatomy(self) -> None:
+        s, self._anatomy_pending = self._anatomy_pending, None
+        if s is None:
+            return
+        for anatomy in self._anatomies:
+            if anatomy.display and (anatomy.id != "anatomy-compact" or self._tabs.active == "tab-anatomy"):
+                anatomy.show(s)
+            else:
+                anatomy.snapshot_pending = s
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        for anatomy in self._anatomies:
+            pending = getattr(anatomy, "snapshot_pending", None)
+            if pending is not None:
+                anatomy.snapshot_pending = None
+                anatomy.show(pending)
+
     def _show_curves(self, curves, now: float) -> None:
-        plots = list(self.query(TrainingPlot))
-        cost = sum(p.render_seconds for p in plots)
-        for plot in plots:
+        cost = sum(p.render_seconds for p in self._plots)
+        for plot in self._plots:
             plot.show(curves)
         self._plot_due = now + max(MIN_PLOT_INTERVAL, cost / PLOT_BUDGET)
 
@@ -280,7 +320,7 @@ class TrainingScreen(Screen):
         ended = result.ended
         if result.snapshot is not None:
             self.snapshot = result.snapshot
-            for anatomy in self.query(TrainingAnatomy):
+            for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         if result.curves is not None:
             self._show_curves(result.curves, time.perf_counter())
@@ -467,7 +507,7 @@ class TrainingScreen(Screen):
             text = Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
                                  (f" · {info.total_params:,} params · {info.optimizer} lr {lr} · batch "
                                   f"{info.batch_size} · {info.n_train:,} images", "dim"))
-        self.query_one("#training-title", Static).update(text)
+        self._set(self.query_one("#training-title", Static), text)
 
     def _status(self) -> None:
         phase, s = self.phase, self.snapshot
@@ -495,34 +535,40 @@ class TrainingScreen(Screen):
                 text = Text("■ stopped", "bold yellow")
             else:
                 text = Text("✓ done", "bold green")
-        self.query_one("#training-state", Static).update(text)
+        self._set(self._state_label, text)
 
     def _progress_row(self) -> None:
         s, info = self.snapshot, self.info
-        epoch_label = self.query_one("#training-epoch", Static)
-        speed = self.query_one("#training-speed", Static)
-        bar = self.query_one("#training-bar", ProgressBar)
+        epoch_label, speed, bar = self._epoch_label, self._speed, self._bar
         if info is None or s is None:
-            epoch_label.update(self.loading_text if self.phase == "loading" else "")
-            speed.update("")
+            self._set(epoch_label, self.loading_text if self.phase == "loading" else "")
+            self._set(speed, "")
             return
         if s.phase in ("validation", "test") and s.eval_total:
-            epoch_label.update(Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
-                                             (f"{s.phase} {s.eval_done:,}/{s.eval_total:,}", "")))
+            self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
+                                                 (f"{s.phase} {s.eval_done:,}/{s.eval_total:,}", "")))
         else:
-            epoch_label.update(Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ", "bold"),
-                                             (f"batch {s.step}/{s.steps}", "")))
+            self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ",
+                                                  "bold"), (f"batch {s.step}/{s.steps}", "")))
         done = max(0, s.global_step - info.initial_epoch * info.steps_per_epoch)
         if self.phase == "ended" and self.result is not None and not self.result.ended.stopped:
-            done = bar.total or done
-        bar.update(progress=done)
+            done = bar.total
+        bar.update(done)
         if self.deterministic or s.samples_per_second is None:
-            speed.update("")
+            self._set(speed, "")
             return
         parts = [f"{readable_count(s.samples_per_second)} samples/s"]
         if self.phase in (RUNNING, "pausing", PAUSED) and s.seconds_left is not None:
             parts.append(f"{duration(s.seconds_left)} left")
-        speed.update(" · ".join(parts))
+        self._set(speed, " · ".join(parts))
+
+    def _set(self, widget: Static, content) -> None:
+        """Update a one-line Static only when its text changes, and without a new layout: the head's
+        widgets have fixed widths, so a redraw at 10 Hz never reflows the screen."""
+        key = content.markup if isinstance(content, Text) else str(content)
+        if getattr(widget, "_shown_key", None) != key:
+            widget._shown_key = key
+            widget.update(content, layout=False)
 
     def _notice(self, text: str | None, kind: str = "info") -> None:
         notice = self.query_one("#training-notice", Static)

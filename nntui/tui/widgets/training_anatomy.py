@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 BOX = Style(color="#7a7f99")
@@ -107,6 +109,21 @@ class Canvas:
         for y in range(min(y0, y1), max(y0, y1) + 1):
             self.put(x, y, ch, style)
 
+    def strips(self, base: Style) -> list[Strip]:
+        """One Strip per row (runs of cells with the same style become one segment)."""
+        out = []
+        for y in range(self.height):
+            row, styles = self.chars[y], self.styles[y]
+            segments = []
+            start = 0
+            for x in range(1, self.width + 1):
+                if x == self.width or styles[x] is not styles[start]:
+                    st = styles[start]
+                    segments.append(Segment("".join(row[start:x]), base + st if st is not None else base))
+                    start = x
+            out.append(Strip(segments, self.width))
+        return out
+
     def text(self) -> Text:
         out = Text(no_wrap=True, overflow="crop")
         for y in range(self.height):
@@ -133,24 +150,43 @@ class TrainingAnatomy(Widget):
         super().__init__(**kwargs)
         self.info = None
         self.snapshot = None
+        self._strips = None
+        self._strips_key = None
 
     def set_info(self, info) -> None:
         """The run's fixed facts (training_worker.RunInfo)."""
         self.info = info
+        self._strips = None
         self.refresh()
 
     def show(self, snapshot) -> None:
-        """The live values (training_worker.Snapshot)."""
+        """The live values (training_worker.Snapshot); redrawn only if a shown value changed."""
+        old = self.snapshot
         self.snapshot = snapshot
-        if self.display:
+        if old is None or self._shown(old) != self._shown(snapshot):
+            self._strips = None
             self.refresh()
 
+    @staticmethod
+    def _shown(s):
+        return (s.batch_shape, s.step, s.steps, round(s.smooth_acc or 0, 3), s.batch_loss, s.smooth_loss,
+                s.learning_rate, s.update_norm, s.global_step > 0)
+
     # ------------------------------------------------------------------------------------------
-    def render(self):
-        width, height = self.size.width, self.size.height
-        if width < 20 or height < 5:
-            return Text("")
-        return self.draw(width, height).text()
+    # The Line API: the picture is drawn once per change into strips (no markup, no wrapping).
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size.width, self.content_size.height
+        key = (width, height, self.app.theme)
+        if self._strips is None or self._strips_key != key:
+            base = self.rich_style
+            if width < 20 or height < 5:
+                self._strips = [Strip.blank(width, base)] * max(height, 0)
+            else:
+                self._strips = self.draw(width, height).strips(base)
+            self._strips_key = key
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width, self.rich_style)
 
     def draw(self, width: int, height: int) -> Canvas:
         """The picture on a width x height canvas (about 64 x 13 shows everything for a small model)."""

@@ -14,8 +14,10 @@ import math
 import time
 
 import numpy as np
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -71,16 +73,34 @@ class TrainingPlot(PlotextPlot):
         self.curves = curves
         self.refresh()
 
-    def render(self):
-        key = (id(self.curves), self.size.width, self.size.height, self.app.theme)
-        if key == self._cache_key and self._cache is not None:
-            return self._cache
-        t0 = time.perf_counter()
+    # The Line API: plotext's text is turned into strips once per change (not re-parsed per frame).
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size.width, self.content_size.height
+        key = (id(self.curves), width, height, self.app.theme, self.theme)
+        if key != self._cache_key or self._cache is None:
+            t0 = time.perf_counter()
+            self._cache = self._strips(width, height)
+            self.render_seconds = time.perf_counter() - t0
+            self._cache_key = key
+        if 0 <= y < len(self._cache):
+            return self._cache[y]
+        return Strip.blank(width, self.rich_style)
+
+    def _strips(self, width: int, height: int) -> list[Strip]:
+        if width < 4 or height < 2:
+            return [Strip.blank(width, self.rich_style)] * max(0, height)
         self._draw()
-        text = super().render()
-        self.render_seconds = time.perf_counter() - t0
-        self._cache_key, self._cache = key, text
-        return text
+        plot = self._plot
+        plot.plotsize(width, height)
+        plot._set_size(width, height)
+        plot.theme(self._get_plotext_theme_name(self.app.theme))
+        text = Text.from_ansi(plot.build(), no_wrap=True)
+        console = self.app.console
+        lines = Segment.split_and_crop_lines(text.render(console), width, pad=True, include_new_lines=False)
+        strips = [Strip(line, width) for line in lines][:height]
+        while len(strips) < height:
+            strips.append(Strip.blank(width, self.rich_style))
+        return strips
 
     # -------------------------------------------------------------------------------------------
     def _draw(self) -> None:

@@ -1,0 +1,152 @@
+"""Seconds per epoch inside the app against --headless, for the same preset, and the key response time.
+
+Run by hand (never by the test suite), from the repository root:
+
+    NNTUI_DATA_DIR=../shared/data/mnist python benchmarks/app_vs_headless.py [--preset mnist]
+        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20]
+
+Both sides train through the engine's one generator (``Trainer.fit``) on the same arrays, in the same
+process, alternating headless/app so that the machine's noise hits both alike:
+
+* headless: what ``nntui --headless`` does (build, make_trainer, make_datasets, iterate the run into
+  a live ProgressReporter writing to a buffer);
+* app: a headless Textual app (``App.run_test``) that pushes ``TrainingScreen`` and waits for the end;
+  the worker thread trains while the UI thread renders plots, anatomy and table as it would on screen.
+
+The figure compared is each epoch's ``train_seconds`` from the EpochEnded events (the engine's own
+clock), medians over all epochs of all rounds. Without NNTUI_DATA_DIR a synthetic 60,000/10,000 set
+of random digits is used (same shapes, same cost).
+
+``--keys N`` then trains in the app again and presses space N times while a Dense 512 network trains:
+each press pauses (the worker finishes its batch, posts a paused snapshot, the screen shows it), then
+space resumes. It reports the time from the key press to (a) the screen's handler having run
+("pausing…" shown), (b) the worker's acknowledgement handled by the screen, (c) the next frame
+rendered after that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from nntui.data.mnist import MnistArrays  # noqa: E402
+from nntui.engine.events import EpochEnded  # noqa: E402
+from nntui.headless.progress import ProgressReporter  # noqa: E402
+from nntui.spec import build_model, full_check, load_preset, make_trainer  # noqa: E402
+from nntui.spec.datasets import load_arrays, make_datasets  # noqa: E402
+
+
+def arrays_for(preset) -> MnistArrays:
+    if os.environ.get("NNTUI_DATA_DIR"):
+        return load_arrays(preset)
+    rng = np.random.default_rng(0)
+    return MnistArrays(rng.integers(0, 256, (60_000, 28, 28), dtype=np.uint8), rng.integers(0, 10, 60_000, dtype=np.uint8),
+                       rng.integers(0, 256, (10_000, 28, 28), dtype=np.uint8), rng.integers(0, 10, 10_000, dtype=np.uint8),
+                       "synthetic random digits")
+
+
+def headless(preset, arrays) -> list[float]:
+    """Train like ``nntui --headless``; the train_seconds of each epoch."""
+    model = build_model(preset.model)
+    assert full_check(preset, model).error is None
+    trainer = make_trainer(preset, model)
+    train, val, test = make_datasets(preset, model, arrays)
+    reporter = ProgressReporter(io.StringIO(), live=True, color=True)
+    t = preset.training
+    seconds = []
+    for event in trainer.fit(train, epochs=t.epochs, batch_size=t.batch_size, validation=val, test=test):
+        reporter.handle(event)
+        if isinstance(event, EpochEnded):
+            seconds.append(event.train_seconds)
+    return seconds
+
+
+async def in_app(preset, arrays, size) -> list[float]:
+    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
+    from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
+
+    app = TrainingHarnessApp(lambda: TrainingScreen(preset, arrays=arrays, continue_training=False))
+    async with app.run_test(size=size) as pilot:
+        while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
+            await pilot.pause(0.05)
+        screen = app.screen
+        if screen.phase == "failed":
+            raise SystemExit("the run failed in the app")
+        return [ev.train_seconds for ev in screen.epoch_events]
+
+
+async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[float]]:
+    """Press space (pause) while training; time until the handler ran, the worker acknowledged, a frame drew."""
+    from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
+
+    app = TrainingHarnessApp(lambda: TrainingScreen(preset, arrays=arrays, continue_training=False))
+    handled, acked, drawn = [], [], []
+    async with app.run_test(size=size) as pilot:
+        while not (isinstance(app.screen, TrainingScreen) and app.screen.phase == "running"
+                   and app.screen.snapshot is not None and app.screen.snapshot.global_step > 20):
+            await pilot.pause(0.05)
+        screen = app.screen
+        for _ in range(presses):
+            await pilot.pause(0.4)  # let it train (and redraw plots) for a while
+            if screen.phase != "running":
+                break
+            t0 = time.perf_counter()
+            await pilot.press("space")
+            handled.append(time.perf_counter() - t0)
+            while screen.phase != "paused":
+                await asyncio.sleep(0.0005)
+            acked.append(time.perf_counter() - t0)
+            await pilot.pause()  # the next refresh: the paused state is on screen
+            drawn.append(time.perf_counter() - t0)
+            await pilot.press("space")  # resume
+        screen.action_stop()
+        while screen.phase != "ended":
+            await pilot.pause(0.05)
+    return {"handler ran": handled, "worker acknowledged": acked, "frame drawn": drawn}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", default="mnist")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--size", default="120x40", help="terminal size of the app, WxH")
+    parser.add_argument("--keys", type=int, default=0, help="also measure the key response with N presses")
+    args = parser.parse_args()
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    preset = load_preset(args.preset).with_overrides(epochs=args.epochs)
+    arrays = arrays_for(preset)
+    print(f"preset {preset.name}, {args.epochs} epochs x {args.rounds} rounds, batch {preset.training.batch_size}, "
+          f"data: {arrays.source}, app size {size[0]}x{size[1]}", flush=True)
+    head, app = [], []
+    for r in range(args.rounds):
+        h = headless(preset, arrays)
+        a = asyncio.run(in_app(preset, arrays, size))
+        head += h
+        app += a
+        print(f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h)
+              + " | app " + " ".join(f"{s:.3f}" for s in a), flush=True)
+    mh, ma = statistics.median(head), statistics.median(app)
+    print(f"train seconds per epoch (median): headless {mh:.3f} s, app {ma:.3f} s, ratio app/headless {ma / mh:.3f}")
+    if args.keys:
+        keys_preset = preset.with_overrides(epochs=1000)
+        result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys))
+        for name, values in result.items():
+            ms = sorted(v * 1000 for v in values)
+            print(f"key press -> {name}: median {statistics.median(ms):.1f} ms, max {ms[-1]:.1f} ms "
+                  f"({len(ms)} presses)")
+
+
+if __name__ == "__main__":
+    main()
