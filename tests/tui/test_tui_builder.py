@@ -48,7 +48,7 @@ async def test_add_from_palette_inserts_under_the_cursor(app_factory):
         await pilot.press("down")  # cursor on layer 0
         await pilot.press("a")
         assert isinstance(app.screen, PaletteScreen)
-        await pilot.press(*"drop", "enter")
+        await pilot.press(*"dr", "enter")
         assert isinstance(app.screen, LayerFormScreen)  # Dropout's rate is required
         await pilot.press(*"0.5", "enter")
         await pilot.pause()
@@ -62,7 +62,7 @@ async def test_add_from_palette_inserts_under_the_cursor(app_factory):
 async def test_add_layer_without_settings_goes_straight_in(app_factory):
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
-        await pilot.press("a", *"flatten", "enter")
+        await pilot.press("a", *"fl", "enter")
         await pilot.pause()
         assert layer_types(app) == ["Flatten", "Dense", "Dense"]
 
@@ -177,7 +177,7 @@ async def test_edit_cancel_keeps_the_layer(app_factory):
 async def test_input_shape_edit_recomputes_every_shape(app_factory):
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
-        await pilot.press("a", *"flatten", "enter")  # cursor on the input row: Flatten goes first
+        await pilot.press("a", *"fl", "enter")  # cursor on the input row: Flatten goes first
         await pilot.pause()
         await pilot.press("i", *"28, 28, 1", "enter")
         await pilot.pause()
@@ -273,7 +273,7 @@ async def test_training_settings_dialog_on_narrow_terminals(app_factory):
 async def test_conv_after_dense_is_flagged_and_rows_below_show_question_marks(app_factory):
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
-        await pilot.press("down", "a", *"conv2d", "enter", *"32", "tab", *"3", "enter")
+        await pilot.press("down", "a", *"conv", "enter", *"32", "tab", "3", "enter")
         await pilot.pause()
         assert layer_types(app) == ["Dense", "Conv2D", "Dense"]
         r = report(app)
@@ -429,7 +429,7 @@ async def test_merge_layer_gets_its_inputs_in_the_form_and_the_table_shows_conne
         return
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
-        await pilot.press("down", "a", *"concat", "enter")
+        await pilot.press("down", "a", *"conc", "enter")
         await pilot.pause()
         assert layer_types(app) == ["Dense", "Concatenate", "Dense"]
         r = report(app)
