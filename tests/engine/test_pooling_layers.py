@@ -180,3 +180,70 @@ def test_shape_error_when_the_pool_is_larger_than_the_input():
     assert "it received (None, 2, 5, 8)" in message and "output would be empty" in message
     assert 'padding="same"' in message and "smaller pool_size" in message
     assert MaxPooling2D(pool_size=3, padding="same").compute_output_shape((None, 2, 5, 8)) == (None, 1, 2, 8)
+
+
+# ---------------------------------------------------------------------- the activation hand-off
+from nntui.engine.layers import Concatenate  # noqa: E402
+from nntui.engine.layers import handoff  # noqa: E402
+
+
+def conv_pool_model(activation, graph=False, pools=1):
+    """Conv2D(activation) -> MaxPooling2D -> Flatten -> Dense. With ``graph`` the conv also feeds a
+    Flatten branch; with ``pools=2`` a second MaxPooling2D branch; the branches are concatenated."""
+    layers = [Conv2D(filters=3, kernel_size=2, activation=activation, name="conv"),
+              MaxPooling2D(pool_size=2, padding="same", name="pool"), Flatten(name="flat")]
+    inputs = [None, ["conv"], ["pool"]]
+    if pools == 2:
+        layers += [MaxPooling2D(pool_size=3, strides=2, name="pool2"), Flatten(name="flat2")]
+        inputs += [["conv"], ["pool2"]]
+    elif graph:
+        layers += [Flatten(name="flat2")]
+        inputs += [["conv"]]
+    if graph or pools == 2:
+        layers.append(Concatenate(name="cat"))
+        inputs.append(["flat", "flat2"])
+    layers.append(Dense(units=3, name="out"))
+    inputs.append(None)
+    model = Model((6, 5, 2), layers, inputs=inputs).build(seed=1, dtype=np.float64)
+    r = np.random.default_rng(2)
+    for layer in model.layers:
+        if "bias" in layer.weights:
+            layer.weights["bias"][...] = r.normal(scale=0.3, size=layer.weights["bias"].shape)
+    return model
+
+
+def grads(model, x, training=True):
+    out = model.forward(x, training)[0]
+    model.backward([np.cos(out)])
+    return model.grad.copy()
+
+
+@pytest.mark.parametrize("graph, pools", [(False, 1), (True, 1), (False, 2)], ids=["chain", "two-consumers", "two-pools"])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "elu", "leaky_relu"])
+def test_max_pool_applies_the_conv_activation_derivative_on_the_pooled_gradient(activation, graph, pools, monkeypatch):
+    model = conv_pool_model(activation, graph, pools)
+    conv, pool = model.layer("conv"), model.layer("pool")
+    x = batch((3, 6, 5, 2), seed=8)
+    check_model_theta_gradient(model, x, training=True)
+    model.forward(x, True)
+    assert pool._partner is conv and conv.handoff_claimed
+    if pools == 2:
+        assert model.layer("pool2")._partner is None  # one claimant per forward
+    with_handoff = grads(model, x)
+    assert conv.preactivated is None  # consumed by the conv's backward
+    monkeypatch.setattr(handoff, "ELIGIBLE", frozenset())
+    model.forward(x, True)
+    assert pool._partner is None
+    np.testing.assert_allclose(grads(model, x), with_handoff, rtol=1e-10, atol=1e-12)
+
+
+def test_no_hand_off_in_inference_or_for_non_element_wise_activations():
+    model = conv_pool_model("relu")
+    x = batch((2, 6, 5, 2), seed=9)
+    model.forward(x, False)
+    assert model.layer("pool")._partner is None
+    for activation in ("linear", "softmax", "gelu"):
+        other = conv_pool_model(activation)
+        other.forward(x, True)
+        assert other.layer("pool")._partner is None
+        check_model_theta_gradient(other, x, training=True)

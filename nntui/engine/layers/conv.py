@@ -18,6 +18,7 @@ import numpy as np
 from ..config import Field
 from .base import Layer, WeightSpec
 from .core import activation_field, use_bias_field
+from .handoff import eligible, offer, withdraw
 from .im2col import Window, col2im, column_sums, im2col, require_image, require_window_fits
 
 PADDINGS = ("valid", "same")
@@ -58,6 +59,7 @@ class Conv2D(Layer):
         self.padding = c["padding"]
         self.use_bias = c["use_bias"]
         self._cols_kept = False
+        withdraw(self)
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape):
@@ -145,11 +147,29 @@ class Conv2D(Layer):
                 np.matmul(cols2, matrix, out=z[k0:k1].reshape(-1, self.filters))
         if self.use_bias and self._wb is None:
             z2 += self.weights["bias"]
-        return self.activate(z)
+        a = self.activate(z)
+        if training and eligible(self):
+            offer(self, a)  # a MaxPooling2D reading ``a`` may apply the activation's derivative for us
+        else:
+            withdraw(self)
+        return a
+
+    def _dz(self, dy):
+        """dL/dz from dL/da, unless a max-pooling consumer already applied the derivative (see handoff)."""
+        pre, self.preactivated = self.preactivated, None
+        if pre is None:
+            return self.activation_backward(dy)
+        if same_array(dy, pre):
+            return dy
+        # the model summed the pooling layer's (already dL/dz) gradient with other consumers' dL/da
+        np.subtract(dy, pre, out=dy)
+        dz = self.activation_backward(dy)
+        dz += pre
+        return dz
 
     def backward(self, dy):
         g, dt = self.geometry, self.dtype
-        dz = self.activation_backward(dy)
+        dz = self._dz(dy)
         n = dz.shape[0]
         dz2 = dz.reshape(-1, self.filters)
         folded = self._gb is not None
@@ -209,3 +229,11 @@ def stacked_view(a, b):
         return None
     start = (a.ctypes.data - base.ctypes.data) // base.itemsize
     return base[start:start + a.size + b.size].reshape(-1, b.size)
+
+
+def same_array(a, b) -> bool:
+    """Whether ``a`` and ``b`` are the same array (or identical views of the same memory)."""
+    if a is b:
+        return True
+    return (a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype
+            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])

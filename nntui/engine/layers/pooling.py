@@ -20,6 +20,8 @@ import numpy as np
 from ..config import Field
 from .base import Layer
 from .conv import padding_field
+from ..activations import get_activation
+from .handoff import claim
 from .im2col import Window, require_image, require_window_fits
 
 
@@ -89,8 +91,16 @@ class MaxPooling2D(_Pooling2D):
     description = "keeps the largest value of each window (downsamples height and width)"
     pad_value = -np.inf
 
+    def setup(self):
+        super().setup()
+        self._partner = None
+        self._partner_acts = {}
+
     def forward(self, x, training):
         g = self.geometry
+        # a producer with an element-wise activation lets us apply its derivative on the pooled
+        # gradient (see handoff.py): at each window's winner its output equals our maximum
+        self._partner = claim(x) if training and self.need_input_grad else None
         xp = self._padded(x)
         self._xp = xp
         out = self.buffers.get("out", (x.shape[0], g.oh, g.ow, g.c), self.dtype)
@@ -104,12 +114,23 @@ class MaxPooling2D(_Pooling2D):
         self._out = out
         return out
 
+    def _preactivate(self, partner, dy, out):
+        """dy *= the partner's activation derivative at the winners (whose outputs are ``out``)."""
+        name = partner.config["activation"]
+        act = self._partner_acts.get(name)
+        if act is None:
+            act = self._partner_acts[name] = get_activation(name)
+        act.backward(dy, None, out, dy)
+
     def backward(self, dy):
         if not self.need_input_grad:
             return None
         g = self.geometry
         n = dy.shape[0]
         xp, out = self._xp, self._out
+        partner, self._partner = self._partner, None
+        if partner is not None:
+            self._preactivate(partner, dy, out)
         dxp = self._grad_buffer(n)
         hit = self.buffers.get("hit", out.shape, np.bool_)      # this offset holds the window's maximum
         taken = self.buffers.get("taken", out.shape, np.bool_)  # an earlier offset already won
@@ -131,7 +152,10 @@ class MaxPooling2D(_Pooling2D):
             else:
                 np.multiply(dy, hit, out=part)
                 np.add(view, part, out=view)
-        return self._unpadded(dxp)
+        dx = self._unpadded(dxp)
+        if partner is not None:
+            partner.preactivated = dx  # dL/dz already: the partner skips its activation's derivative
+        return dx
 
 
 class AveragePooling2D(_Pooling2D):
