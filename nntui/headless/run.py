@@ -55,7 +55,8 @@ def model_error_line(preset: Preset, report) -> str:
     """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit."""
     i = report.error_index
     if i is None:
-        return f"{preset.source}: model: {report.error}"
+        field = getattr(report.error, "field", None)
+        return f"{preset.source}: {'model.' + field if field else 'model'}: {report.error}"
     return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..engine.layers import create_layer
 from ..engine.losses import Loss, get_loss
-from ..engine.model import Model, ModelShapeError, ShapeReport
+from ..engine.model import GraphError, Model, ModelShapeError, ShapeReport
 from ..engine.optimizers import Optimizer, get_optimizer
 from ..engine.shapes import ShapeError
 from ..engine.training import Trainer
@@ -69,7 +69,9 @@ def check_losses(training: TrainingSpec, model: Model, report: ShapeReport) -> M
 def full_check(preset: Preset, model: Model) -> ShapeReport:
     """Shapes, then losses against outputs; the report's error is the first problem found."""
     report = model.infer_shapes()
-    if report.ok:
+    if not model.layers:
+        report.error = GraphError("the model has no layers yet; add at least one (e.g. Dense)")
+    elif report.ok:
         error = check_losses(preset.training, model, report)
         if error is not None:
             report.error, report.error_index = error, error.index
