@@ -141,7 +141,7 @@ def test_non_finite_loss_stops_with_a_clear_message_and_keeps_good_weights():
             s = screen_of(app)
             assert s.result.ended.reason == "non_finite"
             notice = static_text(s.query_one("#training-notice", Static))
-            assert "the loss became inf" in notice and "lower learning rate" in notice.lower()
+            assert "the loss became inf" in notice.lower() and "lower learning rate" in notice.lower()
             assert "not finite" in static_text(s.query_one("#training-state", Static))
             assert s.query_one("#training-tabs").active == "tab-live"  # the curves show the explosion
             weights = app.trained.model.get_weights()

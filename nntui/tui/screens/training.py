@@ -156,6 +156,7 @@ class TrainingScreen(Screen):
         self._speed = self.query_one("#training-speed", Static)
         self._state_label = self.query_one("#training-state", Static)
         self._tabs = self.query_one(TabbedContent)
+        self._speed.display = not self.deterministic
         table = self.query_one("#training-epochs", DataTable)
         table.can_focus = False
         self._table_columns("accuracy")
@@ -326,10 +327,11 @@ class TrainingScreen(Screen):
             self._show_curves(result.curves, time.perf_counter())
         self.query_one(TrainingResults).show(self._summary(result), result)
         if ended.reason == "non_finite":
-            self._notice(f"✗ {ended.message}\n  Press escape to go back to the builder and lower the learning "
-                         "rate (or r to restart from fresh weights).", "error")
+            message = ended.message[:1].upper() + ended.message[1:]
+            self._notice(f"✗ {message} (escape: back to the builder)", "error")
         elif ended.reason == "stopped":
-            self._notice(f"■ Stopped ({ended.message}). {self._test_line(ended)}", "info")
+            what = ended.message[:1].upper() + ended.message[1:] if ended.message else "Stopped"
+            self._notice(f"■ {what}; the weights so far are kept. {self._test_line(ended)}", "info")
             self.query_one(TabbedContent).active = "tab-results"
         else:
             self._notice(None)
@@ -529,10 +531,11 @@ class TrainingScreen(Screen):
             ended = self.result.ended if self.result else None
             if ended is not None and ended.reason == "non_finite":
                 text = Text("✗ loss not finite", "bold red")
+            elif ended is not None and ended.reason == "stopped":
+                acc = f" · test accuracy {ended.test_accuracy:.2%}" if ended.test_accuracy is not None else ""
+                text = Text(f"■ stopped{acc}", "bold yellow")
             elif ended is not None and ended.test_accuracy is not None:
                 text = Text(f"✓ test accuracy {ended.test_accuracy:.2%}", "bold green")
-            elif ended is not None and ended.reason == "stopped":
-                text = Text("■ stopped", "bold yellow")
             else:
                 text = Text("✓ done", "bold green")
         self._set(self._state_label, text)
@@ -546,7 +549,8 @@ class TrainingScreen(Screen):
             return
         if s.phase in ("validation", "test") and s.eval_total:
             self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
-                                                 (f"{s.phase} {s.eval_done:,}/{s.eval_total:,}", "")))
+                                                 (f"{'val' if s.phase == 'validation' else s.phase} "
+                                                  f"{s.eval_done:,}/{s.eval_total:,}", "")))
         else:
             self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ",
                                                   "bold"), (f"batch {s.step}/{s.steps}", "")))
@@ -558,7 +562,7 @@ class TrainingScreen(Screen):
             self._set(speed, "")
             return
         parts = [f"{readable_count(s.samples_per_second)} samples/s"]
-        if self.phase in (RUNNING, "pausing", PAUSED) and s.seconds_left is not None:
+        if self.phase in (RUNNING, "pausing") and s.seconds_left is not None:
             parts.append(f"{duration(s.seconds_left)} left")
         self._set(speed, " · ".join(parts))
 
@@ -604,8 +608,6 @@ class TrainingScreen(Screen):
             out.append("\n")
         elif ended.reason == "non_finite":
             out.append(ended.message + "\n")
-        out.append("Keys: t train again (continue) · r restart from fresh weights · w save weights · "
-                   "m save metrics · escape back to the builder", "dim")
         return out
 
 

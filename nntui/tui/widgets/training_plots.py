@@ -46,6 +46,16 @@ def downsample(x: np.ndarray, y: np.ndarray, n: int) -> tuple[np.ndarray, np.nda
     return xm, ym
 
 
+def tick_labels(values: list[float]) -> list[str]:
+    """Short labels with as many decimals as the spacing needs: 0.25 0.50; 0.012 0.014; 2.5e+06."""
+    span = (max(values) - min(values)) / max(1, len(values) - 1) if len(values) > 1 else abs(values[0])
+    biggest = max(abs(v) for v in values)
+    if biggest >= 1e5:
+        return [f"{v:.2g}" for v in values]
+    decimals = 0 if span >= 10 else min(4, max(1, 1 - math.floor(math.log10(span)))) if span > 0 else 2
+    return [f"{v:.{decimals}f}" for v in values]
+
+
 def _finite(values) -> np.ndarray:
     arr = np.asarray(values, dtype=np.float64)
     return arr
@@ -127,48 +137,69 @@ class TrainingPlot(PlotextPlot):
         last_x = max(float(bx[-1]) if len(bx) else 0.0, float(ex[-1]) if len(ex) else 0.0)
         x_end = max(1.0, math.ceil(last_x - 1e-9))
         first = math.floor(float(bx[0]) if len(bx) else (float(ex[0]) - 1 if len(ex) else 0.0))
-        ys = []
+        # the series: (x, y, kind) with kind 'line' or 'points'
+        series = []
+        if len(raw):
+            x, y = downsample(bx, raw, 2 * width)
+            series.append((x, y, "line", BATCH_COLOR, "braille"))
+        if len(smooth):
+            x, y = downsample(bx, smooth, 2 * width)
+            series.append((x, y, "line", SMOOTH_COLOR, "braille"))
+        if not loss:
+            series.append((ex, train, "points", TRAIN_COLOR, "•"))
+        series.append((ex, val, "points", VAL_COLOR, "●"))
+        values = np.concatenate([y[np.isfinite(y)] for _, y, *_ in series]) if series else np.array([])
+        rows = max(2, self.content_size.height - 4)
+        log = False
+        if len(values):
+            lo, hi = float(values.min()), float(values.max())
+            if loss:
+                lo = max(0.0, lo)
+                # an exploding loss spans orders of magnitude: plot log10 of it (labelled 1e5, 1e10...)
+                log = lo > 0 and hi / lo > 1e3
+                if not log and np.isfinite(smooth).any():
+                    # a few spikes of the raw batch loss must not squash the curve: cap at the smoothed peak
+                    cap = float(np.nanmax(smooth)) * 1.15
+                    if np.isfinite(val).any():
+                        cap = max(cap, float(np.nanmax(val)))
+                    hi = min(hi, cap)
+            else:
+                hi = min(1.0, hi)
         # epoch marks
         marks = [e for e in range(first + 1, int(x_end))]
         if len(marks) <= 30:
             for e in marks:
                 plt.vline(e, EPOCH_LINE_COLOR)
-        if len(raw):
-            x, y = downsample(bx, raw, 2 * width)
-            plt.plot(x.tolist(), y.tolist(), marker="braille", color=BATCH_COLOR)
-            ys.append(y)
-        if len(smooth):
-            x, y = downsample(bx, smooth, 2 * width)
+        for x, y, kind, color, marker in series:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(y) if log else y
             ok = np.isfinite(y)
-            if ok.any():
-                plt.plot(x[ok].tolist(), y[ok].tolist(), marker="braille", color=SMOOTH_COLOR)
-                ys.append(y[ok])
-        ok = np.isfinite(train)
-        if ok.any() and not loss:
-            plt.plot(ex[ok].tolist(), train[ok].tolist(), marker="•", color=TRAIN_COLOR)
-            ys.append(train[ok])
-        ok = np.isfinite(val)
-        if ok.any():
-            plt.plot(ex[ok].tolist(), val[ok].tolist(), marker="●", color=VAL_COLOR)
-            ys.append(val[ok])
+            if not ok.any():
+                continue
+            draw = plt.plot if kind == "line" else plt.scatter
+            draw(x[ok].tolist(), y[ok].tolist(), marker=marker, color=color)
         plt.xlim(first, x_end)
         span = int(x_end) - first
         step = max(1, math.ceil(span / max(2, width // 8)))
         plt.xticks(list(range(first, int(x_end) + 1, step)))
-        values = np.concatenate([v[np.isfinite(v)] for v in ys]) if ys else np.array([])
-        if len(values):
-            lo, hi = float(values.min()), float(values.max())
-            if loss:
-                # a few spikes of the raw batch loss must not squash the curve: cap at the smoothed peak
-                if len(smooth) and np.isfinite(smooth).any():
-                    hi = min(hi, max(float(np.nanmax(smooth)) * 1.15, float(np.nanmax(val)) if np.isfinite(val).any() else 0))
-                lo = max(0.0, lo)
-            else:
-                hi = min(1.0, hi)
-            if hi - lo < 1e-6:
-                hi = lo + (0.01 if lo < 1 else abs(lo) * 0.01)
-            pad = (hi - lo) * 0.05
-            plt.ylim(lo - pad if loss and lo - pad > 0 else lo, hi + (pad if loss or hi + pad <= 1 else 0))
+        if not len(values):
+            return
+        if log:
+            k0, k1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+            step = max(1, math.ceil((k1 - k0) / max(1, rows // 3)))
+            ks = list(range(k0, k1 + 1, step))
+            plt.ylim(k0, k1)
+            plt.yticks(ks, [f"1e{k}" for k in ks])
+            return
+        if hi - lo < 1e-6:
+            hi = lo + (0.01 if lo < 1 else abs(lo) * 0.01)
+        pad = (hi - lo) * 0.05
+        y0 = lo - pad if loss and lo - pad > 0 else lo
+        y1 = hi + (pad if loss or hi + pad <= 1 else 0)
+        plt.ylim(y0, y1)
+        n = max(2, min(6, rows // 3 + 1))
+        ticks = np.linspace(y0, y1, n).tolist()
+        plt.yticks(ticks, tick_labels(ticks))
 
 
 def _rgb(c) -> Style:

@@ -1,0 +1,65 @@
+"""Snapshots of the training screen (pytest-textual-snapshot), deterministic: fixed seed, small synthetic
+digits, clock-based figures hidden (``deterministic=True``), the run paused at a fixed step or finished.
+
+Update with ``pytest tests/tui/test_training_snapshots.py --snapshot-update`` and look at every SVG.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nntui.spec import load_preset
+from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
+
+from test_training_support import exploding_preset, glyph_arrays, wait_for
+
+ARRAYS = glyph_arrays()
+PAUSE_AT = 30  # epoch 2, batch 13 of 17
+
+
+def mnist_small():
+    """The shipped mnist network on the synthetic digits: 540 training images, batch 32, 3 epochs."""
+    return load_preset("mnist").with_overrides(epochs=3, batch_size=32)
+
+
+class SnapshotApp(TrainingHarnessApp):
+    ENABLE_COMMAND_PALETTE = False
+
+
+def app_for(preset, **kwargs):
+    return SnapshotApp(lambda: TrainingScreen(preset, arrays=ARRAYS, deterministic=True, **kwargs))
+
+
+def until(phase: str, *keys: str):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == phase,
+                       what=phase)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.2)
+        await pilot.wait_for_scheduled_animations()
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_training_paused_mid_run(snap_compare, size):
+    assert snap_compare(app_for(mnist_small(), pause_at=PAUSE_AT), terminal_size=size, run_before=until("paused"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_training_finished(snap_compare, size):
+    assert snap_compare(app_for(mnist_small()), terminal_size=size, run_before=until("ended"))
+
+
+def test_training_anatomy_tab_80x24(snap_compare):
+    assert snap_compare(app_for(mnist_small(), pause_at=PAUSE_AT), terminal_size=(80, 24),
+                        run_before=until("paused", "2"))
+
+
+def test_training_finished_curves_120x40(snap_compare):
+    assert snap_compare(app_for(mnist_small()), terminal_size=(120, 40), run_before=until("ended", "1"))
+
+
+def test_training_loss_not_finite_80x24(snap_compare):
+    assert snap_compare(app_for(exploding_preset()), terminal_size=(80, 24), run_before=until("ended"))
