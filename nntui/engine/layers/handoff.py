@@ -36,14 +36,17 @@ def eligible(layer) -> bool:
 
 def offer(layer, out) -> None:
     """Forward of ``layer`` produced ``out``: a max-pooling layer reading it may take the derivative."""
+    withdraw(layer)
     layer.handoff_output = out
     layer.handoff_claimed = False
-    layer.preactivated = None
     _OFFERS[id(out)] = layer
 
 
 def withdraw(layer) -> None:
-    """Forward of ``layer`` produced an output it does not offer."""
+    """Forward of ``layer`` produced an output it does not offer (its previous offer ends)."""
+    old = getattr(layer, "handoff_output", None)
+    if old is not None and _OFFERS.get(id(old)) is layer:
+        del _OFFERS[id(old)]
     layer.handoff_output = None
     layer.handoff_claimed = True
     layer.preactivated = None
