@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from gradcheck import check_layer_input_gradient, check_model_theta_gradient
+
 from nntui.engine.config import ConfigError
 from nntui.engine.layers import LAYER_TYPES, Conv2D, Flatten, create_layer
 from nntui.engine.layers import conv as conv_module
@@ -34,7 +34,7 @@ def tf_same_padding(size, k, s):
 
 def conv_reference(x, kernel, bias, strides, padding):
     """A direct convolution: one dot product per sample, output position and filter (slow, obvious)."""
-    n, h, w, c = x.shape
+    n, h, w, _c = x.shape
     kh, kw, _, f = kernel.shape
     sh, sw = strides
     if padding == "same":
@@ -54,14 +54,14 @@ def conv_reference(x, kernel, bias, strides, padding):
 
 
 CONFIGS = [
-    dict(filters=4, kernel_size=3),
-    dict(filters=3, kernel_size=(3, 2), activation="tanh"),
-    dict(filters=2, kernel_size=3, strides=2, padding="same", activation="relu"),
-    dict(filters=2, kernel_size=(2, 3), strides=2),
-    dict(filters=3, kernel_size=(2, 2), strides=(1, 2), padding="same", activation="sigmoid"),
-    dict(filters=2, kernel_size=4, strides=3, padding="same"),
-    dict(filters=3, kernel_size=1),
-    dict(filters=2, kernel_size=2, use_bias=False, activation="elu"),
+    {"filters": 4, "kernel_size": 3},
+    {"filters": 3, "kernel_size": (3, 2), "activation": "tanh"},
+    {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same", "activation": "relu"},
+    {"filters": 2, "kernel_size": (2, 3), "strides": 2},
+    {"filters": 3, "kernel_size": (2, 2), "strides": (1, 2), "padding": "same", "activation": "sigmoid"},
+    {"filters": 2, "kernel_size": 4, "strides": 3, "padding": "same"},
+    {"filters": 3, "kernel_size": 1},
+    {"filters": 2, "kernel_size": 2, "use_bias": False, "activation": "elu"},
 ]
 
 
@@ -198,12 +198,12 @@ def test_batch_size_may_change_between_calls():
 
 
 @pytest.mark.parametrize("input_shape, config, expected", [
-    ((None, 28, 28, 1), dict(filters=32, kernel_size=3), (None, 26, 26, 32)),
-    ((None, 28, 28, 1), dict(filters=8, kernel_size=3, strides=2), (None, 13, 13, 8)),
-    ((None, 28, 28, 1), dict(filters=8, kernel_size=3, strides=2, padding="same"), (None, 14, 14, 8)),
-    ((None, 7, 5, 3), dict(filters=4, kernel_size=(3, 2), strides=(2, 1)), (None, 3, 4, 4)),
-    ((None, 7, 5, 3), dict(filters=4, kernel_size=(5, 5), padding="same", strides=3), (None, 3, 2, 4)),
-    ((None, 3, 3, 2), dict(filters=1, kernel_size=3), (None, 1, 1, 1)),
+    ((None, 28, 28, 1), {"filters": 32, "kernel_size": 3}, (None, 26, 26, 32)),
+    ((None, 28, 28, 1), {"filters": 8, "kernel_size": 3, "strides": 2}, (None, 13, 13, 8)),
+    ((None, 28, 28, 1), {"filters": 8, "kernel_size": 3, "strides": 2, "padding": "same"}, (None, 14, 14, 8)),
+    ((None, 7, 5, 3), {"filters": 4, "kernel_size": (3, 2), "strides": (2, 1)}, (None, 3, 4, 4)),
+    ((None, 7, 5, 3), {"filters": 4, "kernel_size": (5, 5), "padding": "same", "strides": 3}, (None, 3, 2, 4)),
+    ((None, 3, 3, 2), {"filters": 1, "kernel_size": 3}, (None, 1, 1, 1)),
 ])
 def test_output_shapes_follow_keras(input_shape, config, expected):
     assert Conv2D(**config).compute_output_shape(input_shape) == expected

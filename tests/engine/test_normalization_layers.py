@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import check_layer_input_gradient, check_model_theta_gradient
+
 from nntui.engine.config import ConfigError
 from nntui.engine.layers import LAYER_TYPES, BatchNormalization, Conv2D, Dense, Flatten
 from nntui.engine.model import Model
@@ -88,7 +88,7 @@ def test_inference_uses_the_moving_averages():
 
 
 @pytest.mark.parametrize("input_shape", [(4,), (3, 4), (3, 2, 4)])
-@pytest.mark.parametrize("config", [dict(), dict(center=False), dict(scale=False), dict(center=False, scale=False)])
+@pytest.mark.parametrize("config", [{}, {"center": False}, {"scale": False}, {"center": False, "scale": False}])
 def test_gradients_in_training_mode(input_shape, config):
     layer = BatchNormalization(**config)
     model = built(input_shape, layer)

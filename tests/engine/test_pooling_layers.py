@@ -4,10 +4,17 @@ import math
 
 import numpy as np
 import pytest
-
 from gradcheck import check_layer_input_gradient, check_model_theta_gradient
-from nntui.engine.layers import (LAYER_TYPES, AveragePooling2D, Conv2D, Dense, Flatten, GlobalAveragePooling2D,
-                                 MaxPooling2D)
+
+from nntui.engine.layers import (
+    LAYER_TYPES,
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    GlobalAveragePooling2D,
+    MaxPooling2D,
+)
 from nntui.engine.model import Model
 from nntui.engine.shapes import ShapeError
 
@@ -44,13 +51,13 @@ def pool_reference(x, pool, strides, padding, reduce):
 
 
 POOLS = [
-    dict(),                                              # 2x2, strides = pool size
-    dict(pool_size=3),                                   # 7x5 -> floor
-    dict(pool_size=(2, 3), strides=1),                   # overlapping windows
-    dict(pool_size=3, strides=2, padding="same"),        # overlapping and padded
-    dict(pool_size=2, padding="same"),                   # odd sizes: ceil, pad after
-    dict(pool_size=(3, 2), strides=(2, 3)),              # gaps between windows
-    dict(pool_size=1, strides=2, padding="same"),
+    {},                                                 # 2x2, strides = pool size
+    {"pool_size": 3},                                   # 7x5 -> floor
+    {"pool_size": (2, 3), "strides": 1},                # overlapping windows
+    {"pool_size": 3, "strides": 2, "padding": "same"},  # overlapping and padded
+    {"pool_size": 2, "padding": "same"},                # odd sizes: ceil, pad after
+    {"pool_size": (3, 2), "strides": (2, 3)},           # gaps between windows
+    {"pool_size": 1, "strides": 2, "padding": "same"},
 ]
 IDS = [",".join(f"{k}={v}" for k, v in c.items()) or "default" for c in POOLS]
 
@@ -153,11 +160,11 @@ def test_global_average_pooling_forward_and_gradient():
 
 
 @pytest.mark.parametrize("input_shape, config, expected", [
-    ((None, 26, 26, 32), dict(pool_size=2), (None, 13, 13, 32)),
-    ((None, 11, 11, 64), dict(pool_size=2), (None, 5, 5, 64)),
-    ((None, 11, 11, 64), dict(pool_size=2, padding="same"), (None, 6, 6, 64)),
-    ((None, 7, 5, 3), dict(pool_size=3, strides=1), (None, 5, 3, 3)),
-    ((None, 7, 5, 3), dict(pool_size=(2, 3), strides=(3, 1), padding="same"), (None, 3, 5, 3)),
+    ((None, 26, 26, 32), {"pool_size": 2}, (None, 13, 13, 32)),
+    ((None, 11, 11, 64), {"pool_size": 2}, (None, 5, 5, 64)),
+    ((None, 11, 11, 64), {"pool_size": 2, "padding": "same"}, (None, 6, 6, 64)),
+    ((None, 7, 5, 3), {"pool_size": 3, "strides": 1}, (None, 5, 3, 3)),
+    ((None, 7, 5, 3), {"pool_size": (2, 3), "strides": (3, 1), "padding": "same"}, (None, 3, 5, 3)),
 ])
 def test_output_shapes_follow_keras(input_shape, config, expected):
     assert MaxPooling2D(**config).compute_output_shape(input_shape) == expected
@@ -183,8 +190,10 @@ def test_shape_error_when_the_pool_is_larger_than_the_input():
 
 
 # ---------------------------------------------------------------------- the activation hand-off
-from nntui.engine.layers import Concatenate  # noqa: E402
-from nntui.engine.layers import handoff  # noqa: E402
+from nntui.engine.layers import (
+    Concatenate,
+    handoff,
+)
 
 
 def conv_pool_model(activation, graph=False, pools=1):

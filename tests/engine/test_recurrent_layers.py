@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import check_layer_input_gradient, check_model_theta_gradient
+
 from nntui.engine.layers import LAYER_TYPES, LSTM, Dense, SimpleRNN
 from nntui.engine.losses import get_loss
 from nntui.engine.model import Model
@@ -111,7 +111,7 @@ def test_lstm_forward_matches_keras_gate_order(return_sequences):
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])
-@pytest.mark.parametrize("config", [dict(), dict(use_bias=False), dict(activation="relu"), dict(activation="gelu")],
+@pytest.mark.parametrize("config", [{}, {"use_bias": False}, {"activation": "relu"}, {"activation": "gelu"}],
                          ids=["tanh", "no-bias", "relu", "gelu"])
 def test_simple_rnn_gradients(config, return_sequences):
     layer = SimpleRNN(units=4, return_sequences=return_sequences, **config)
@@ -122,9 +122,9 @@ def test_simple_rnn_gradients(config, return_sequences):
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])
-@pytest.mark.parametrize("config", [dict(), dict(use_bias=False, unit_forget_bias=False),
-                                    dict(activation="elu", recurrent_activation="softmax"),
-                                    dict(activation="gelu", recurrent_activation="tanh")],
+@pytest.mark.parametrize("config", [{}, {"use_bias": False, "unit_forget_bias": False},
+                                    {"activation": "elu", "recurrent_activation": "softmax"},
+                                    {"activation": "gelu", "recurrent_activation": "tanh"}],
                          ids=["keras", "no-bias", "elu-softmax", "gelu-tanh"])
 def test_lstm_gradients(config, return_sequences):
     layer = LSTM(units=3, return_sequences=return_sequences, **config)

@@ -14,12 +14,20 @@ multiplies the input itself. Bias and activation are applied in place on the pro
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..config import Field
 from .base import Layer, WeightSpec
 from .core import activation_field, use_bias_field
 from .handoff import eligible, offer, withdraw
-from .im2col import Window, col2im, column_sums, im2col, require_image, require_window_fits
+from .im2col import (
+    Window,
+    col2im,
+    column_sums,
+    im2col,
+    require_image,
+    require_window_fits,
+)
 
 PADDINGS = ("valid", "same")
 
@@ -111,8 +119,9 @@ class Conv2D(Layer):
         cols = self.buffers.get("cols", (rows, g.oh, g.ow, self.width), self.dtype)
         if self.width == self.depth:
             return cols.reshape(-1, self.width), cols.reshape(rows, g.oh, g.ow, g.kh, g.kw, g.c)
-        windows = cols[..., :self.depth]
-        windows.shape = (rows, g.oh, g.ow, g.kh, g.kw, g.c)  # a view (raises rather than copy)
+        item = cols.itemsize
+        windows = as_strided(cols, (rows, g.oh, g.ow, g.kh, g.kw, g.c),
+                             (*cols.strides[:3], g.kw * g.c * item, g.c * item, item))  # the first depth columns
         return cols.reshape(-1, self.width), windows
 
     def _fill(self, xp, cols2, windows) -> None:

@@ -25,7 +25,7 @@ import weakref
 #: Activations that act element by element and whose derivative follows from their output.
 ELIGIBLE = frozenset({"relu", "leaky_relu", "elu", "sigmoid", "tanh"})
 
-_OFFERS: "weakref.WeakValueDictionary[int, object]" = weakref.WeakValueDictionary()
+_OFFERS: weakref.WeakValueDictionary[int, object] = weakref.WeakValueDictionary()
 
 
 def eligible(layer) -> bool:

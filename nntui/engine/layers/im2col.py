@@ -37,7 +37,7 @@ def padding_amounts(size: int, k: int, s: int, padding: str) -> tuple[int, int]:
 class Window:
     """The geometry of a 2-D window layer on one input shape: sizes, paddings and offset slices."""
 
-    __slots__ = ("h", "w", "c", "kh", "kw", "sh", "sw", "oh", "ow", "pt", "pb", "pl", "pr", "hp", "wp", "padded")
+    __slots__ = ("c", "h", "hp", "kh", "kw", "oh", "ow", "padded", "pb", "pl", "pr", "pt", "sh", "sw", "w", "wp")
 
     def __init__(self, input_shape, kernel: tuple[int, int], strides: tuple[int, int], padding: str):
         _, self.h, self.w, self.c = input_shape
@@ -132,7 +132,7 @@ def require_image(layer, input_shape) -> None:
         h, w = dims
         fix = f"Use input_shape [{h}, {w}, 1] or insert Reshape(target_shape=({h}, {w}, 1)) first (one channel)."
     elif len(dims) == 1:
-        side = int(round(dims[0] ** 0.5))
+        side = round(dims[0] ** 0.5)
         if side > 1 and side * side == dims[0]:
             fix = (f"Insert Reshape(target_shape=({side}, {side}, 1)) first, or use input_shape "
                    f"[{side}, {side}, 1] if the data are {side}x{side} images.")

@@ -6,21 +6,25 @@ columns that no whole window reaches (floor); "same" pads so that ``out = ceil(i
 the padded positions never count: max pooling pads with -inf, average pooling divides each window
 by the number of real (unpadded) positions in it.
 
-Max-pool gradients go to exactly one position per window: the first maximum in row-major window
-order (as TensorFlow's MaxPoolGrad does). With an equality mask instead, a window whose maximum is
-tied (common on MNIST, whose blank borders give constant activations) would pass its gradient on
-several times. The winners are found in backward from the kept input and output, so inference
-pays nothing for them.
+Ties: max-pool gradients go to exactly one position per window, the first maximum in row-major
+window order (like the argmax-based backward passes of TensorFlow and PyTorch). With an equality
+mask instead, a window whose maximum is tied (common on MNIST, whose blank borders give constant
+activations) would pass its gradient on once per tied position. The winners are found in backward
+from the kept input and output, so inference pays nothing for them.
+
+When the input comes straight from a Conv2D with an element-wise activation, MaxPooling2D applies
+that activation's derivative on its pooled gradient, a quarter of the size for 2x2 pools, instead
+of the Conv2D doing it on the full-size one (see handoff.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..activations import get_activation
 from ..config import Field
 from .base import Layer
 from .conv import padding_field
-from ..activations import get_activation
 from .handoff import claim
 from .im2col import Window, require_image, require_window_fits
 
@@ -231,7 +235,7 @@ class GlobalAveragePooling2D(Layer):
     def backward(self, dy):
         if not self.need_input_grad:
             return None
-        n, h, w, c = self._shape
+        _n, h, w, _c = self._shape
         dy *= self.dtype.type(1.0 / (h * w))
         dx = self.buffers.get("dx", self._shape, self.dtype)
         np.copyto(dx, dy[:, None, None, :])

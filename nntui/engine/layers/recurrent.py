@@ -49,7 +49,7 @@ def require_sequence(layer, input_shape) -> None:
         return
     dims = input_shape[1:]
     if len(dims) == 1:
-        side = int(round(dims[0] ** 0.5))
+        side = round(dims[0] ** 0.5)
         if side > 1 and side * side == dims[0]:
             fix = (f"Use input_shape [{side}, {side}] to read each image as {side} rows of {side} pixels "
                    f"(or insert Reshape(target_shape=({side}, {side})) first).")
