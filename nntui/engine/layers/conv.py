@@ -8,7 +8,12 @@ Speed: the batch is split into chunks whose im2col matrix fits in about ``chunk_
 in the CPU cache between the copy and the product). When the whole batch fits in one chunk the
 columns are kept for backward; otherwise backward recomputes them chunk by chunk, which is cheaper
 than streaming a large matrix through memory twice. A 1x1 convolution with stride 1 and no padding
-multiplies the input itself. Bias and activation are applied in place on the product.
+multiplies the input itself. Inside a model the bias directly follows the kernel in the flat
+parameter vector, so ``[kernel; bias]`` is one matrix: a column of ones in the im2col matrix makes
+the product add the bias and the weight-gradient product return the bias gradient, with no
+separate passes over the output. The activation is applied in place on the product; when a
+MaxPooling2D reads the output, the pooling layer applies the activation's derivative on its
+smaller gradient (see handoff.py).
 """
 
 from __future__ import annotations
