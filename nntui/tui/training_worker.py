@@ -33,7 +33,7 @@ from ..spec.datasets import load_arrays, make_datasets
 from ..spec.preset import ModelSpec, Preset, TrainingSpec
 from . import messages as msg
 
-PROGRESS_INTERVAL = 0.1  # seconds between two progress snapshots while batches stream (<= 10 per second)
+PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
 MAX_CURVE_POINTS = 1024  # batch points kept per curve; older ones are merged in pairs beyond that
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 

@@ -185,12 +185,14 @@ def test_back_keeps_the_weights_and_a_new_screen_continues_from_them():
             await pilot.pause()
             assert not isinstance(app.screen, TrainingScreen)
             assert app.trained is kept
-            app.push_screen(TrainingScreen(preset, arrays=ARRAYS))
-            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.info is not None,
+            app.push_screen(TrainingScreen(preset, arrays=ARRAYS, pause_at=17 + 3))
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "paused",
                            what="the second screen")
             s = screen_of(app)
             assert s.info.continued and s.info.initial_epoch == 1
+            assert s.snapshot.epoch == 2 and s.snapshot.step == 3  # global steps go on from the first run
             assert "Continuing" in static_text(s.query_one("#training-notice", Static))
+            await pilot.press("space")
             await wait_for(pilot, lambda: s.phase == "ended", 60, "the second run")
             assert app.trained is kept and kept.epochs_completed == 2
             assert any(not np.array_equal(weights[k], v) for k, v in kept.model.get_weights().items())

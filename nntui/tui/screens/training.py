@@ -43,9 +43,13 @@ from ..widgets.training_results import TrainingResults
 from .training_save import TrainingSavePrompt
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
-PLOT_BUDGET = 0.04  # share of the wall-clock time the plots may spend rendering while training
-MIN_PLOT_INTERVAL = 0.1  # seconds: at most 10 plot redraws a second
-ANATOMY_INTERVAL = 0.25  # seconds between two redraws of the anatomy's live values
+# Every frame the UI thread draws is CPU (and GIL) taken from the training thread, so while training
+# the screen redraws little: the head with each snapshot (5 a second), the anatomy twice a second,
+# the plots at most once a second and less often when they are slow to draw (at most PLOT_BUDGET of
+# the time), and at once on a pause, an epoch's end and the end of the run.
+PLOT_BUDGET = 0.02
+MIN_PLOT_INTERVAL = 1.0
+ANATOMY_INTERVAL = 0.5
 # The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
 # interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
 # every redraw. While this screen is up, threads hand the GIL over after at most 0.5 ms.
@@ -272,7 +276,10 @@ class TrainingScreen(Screen):
                 self.ack_latencies.append(now - pressed)
         self._progress_row()
         self._status()
-        if s.curves is not None and (s.paused or now >= self._plot_due):
+        if s.curves is not None and s.paused:
+            # the paused state first (a cheap frame); the plots catch up in the next one
+            self.call_after_refresh(self._show_curves, s.curves, now)
+        elif s.curves is not None and now >= self._plot_due:
             self._show_curves(s.curves, now)
         if s.paused or now >= self._anatomy_due:
             # In a frame of its own: Textual repaints the box around all the regions changed in one
@@ -282,7 +289,7 @@ class TrainingScreen(Screen):
                 self.call_after_refresh(self._show_anatomy)
             self._anatomy_pending = s
         if s.paused:
-            self.refresh_bindings()
+            self.call_after_refresh(self.refresh_bindings)
 
     def _show_anatomy(self) -> None:
         s, self._anatomy_pending = self._anatomy_pending, None

@@ -52,7 +52,7 @@ def tick_labels(values: list[float]) -> list[str]:
     biggest = max(abs(v) for v in values)
     if biggest >= 1e5:
         return [f"{v:.2g}" for v in values]
-    decimals = 0 if span >= 10 else min(4, max(1, 1 - math.floor(math.log10(span)))) if span > 0 else 2
+    decimals = 0 if span >= 10 else min(4, max(2, 1 - math.floor(math.log10(span)))) if span > 0 else 2
     return [f"{v:.{decimals}f}" for v in values]
 
 
@@ -119,6 +119,8 @@ class TrainingPlot(PlotextPlot):
         c = self.curves
         loss = self.kind == "loss"
         plt.xlabel("epoch")
+        acc_name = (c.acc_key if c is not None and c.acc_key else "accuracy")
+        plt.ylabel("loss" if loss else acc_name)
         if c is None or (not c.batch_x and not c.epoch_x):
             plt.xlim(0, 1)
             plt.ylim(0, 1)
@@ -185,6 +187,7 @@ class TrainingPlot(PlotextPlot):
         if not len(values):
             return
         if log:
+            plt.ylabel("loss (log)")
             k0, k1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
             step = max(1, math.ceil((k1 - k0) / max(1, rows // 3)))
             ks = list(range(k0, k1 + 1, step))
@@ -197,8 +200,10 @@ class TrainingPlot(PlotextPlot):
         y0 = lo - pad if loss and lo - pad > 0 else lo
         y1 = hi + (pad if loss or hi + pad <= 1 else 0)
         plt.ylim(y0, y1)
-        n = max(2, min(6, rows // 3 + 1))
-        ticks = np.linspace(y0, y1, n).tolist()
+        # ticks on whole rows (plotext rounds a tick to the nearest row), evenly spaced, at most 6
+        every = max(2, math.ceil((rows - 1) / 5))
+        at_rows = list(range(0, rows, every))
+        ticks = [y0 + (y1 - y0) * r / max(1, rows - 1) for r in at_rows]
         plt.yticks(ticks, tick_labels(ticks))
 
 
