@@ -414,6 +414,8 @@ class TrainingJob:
         self._paused_total = 0.0
         self._in_eval = False
         self._last_val_seconds = 0.0
+        self._last_batch = None
+        self._batch_size = preset.training.batch_size
 
     # -- entry point
     def run(self, post: Post) -> None:
@@ -563,6 +565,7 @@ class TrainingJob:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, Evaluating):
                 self._in_eval = True
+                self._snap = replace(self._snap, **self._batch_fields())
                 self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
                 now = time.perf_counter()
                 if now - self._last_post >= self.interval:
@@ -571,6 +574,7 @@ class TrainingJob:
                 self._paused_train = self._paused_total = 0.0
                 self._in_eval = False
                 self._prev_acc = None
+                self._snap = replace(self._snap, **self._batch_fields())
                 self._snap = replace(self._snap, phase="train", epoch=event.epoch, step=0)
             elif isinstance(event, EpochEnded):
                 event = self._corrected(event)
@@ -586,29 +590,37 @@ class TrainingJob:
                 return event
 
     def _on_batch(self, ev: BatchEnded, history: LiveHistory, n_train: int) -> None:
-        bs = self.preset.training.batch_size
+        """Per batch, only what cannot wait: the curves' point. The snapshot is built when posted."""
+        bs = self._batch_size
         seen = min(ev.step * bs, n_train)
         k = seen - min((ev.step - 1) * bs, n_train)
         acc_key = history.acc_key
-        acc = ev.logs.get(acc_key) if acc_key else None
         batch_acc = None
-        if acc is not None:
-            prev = self._prev_acc if ev.step > 1 and self._prev_acc is not None else 0.0
-            prev_seen = seen - k
-            batch_acc = min(1.0, max(0.0, (acc * seen - prev * prev_seen) / max(k, 1)))
-            self._prev_acc = acc
-        x = (ev.epoch - 1) + ev.step / ev.steps
-        history.add_batch(x, ev.batch_loss, batch_acc, self._beta)
+        if acc_key is not None:
+            acc = ev.logs.get(acc_key)
+            if acc is not None:
+                prev = self._prev_acc if ev.step > 1 and self._prev_acc is not None else 0.0
+                batch_acc = min(1.0, max(0.0, (acc * seen - prev * (seen - k)) / max(k, 1)))
+                self._prev_acc = acc
+        history.add_batch((ev.epoch - 1) + ev.step / ev.steps, ev.batch_loss, batch_acc, self._beta)
+        self._last_batch = (ev, seen, k)
+
+    def _batch_fields(self) -> dict:
+        """The snapshot's fields from the last batch: speed, time left, batch shape."""
+        if self._last_batch is None:
+            return {}
+        ev, seen, k = self._last_batch
+        self._last_batch = None
+        acc_key = self.state.history.acc_key if self.state is not None else None
         train_seconds = max(ev.seconds - self._paused_train, 1e-9)
         sps = seen / train_seconds
         remaining = (ev.epochs - ev.epoch) * ev.steps + (ev.steps - ev.step)
-        left = remaining * bs / sps + self._last_val_seconds * (ev.epochs - ev.epoch) if sps > 0 else None
-        shape = (k, *self.preset.model.input_shape)
-        self._snap = replace(self._snap, phase="train", epoch=ev.epoch, epochs=ev.epochs, step=ev.step,
-                             steps=ev.steps, global_step=ev.global_step, batch_loss=ev.batch_loss,
-                             loss=ev.logs.get("loss"), accuracy=acc, learning_rate=ev.learning_rate,
-                             update_norm=ev.update_norm, batch_shape=shape, samples_per_second=sps,
-                             seconds_left=left)
+        left = remaining * self._batch_size / sps + self._last_val_seconds * (ev.epochs - ev.epoch)
+        return dict(phase="train", epoch=ev.epoch, epochs=ev.epochs, step=ev.step, steps=ev.steps,
+                    global_step=ev.global_step, batch_loss=ev.batch_loss, loss=ev.logs.get("loss"),
+                    accuracy=ev.logs.get(acc_key) if acc_key else None, learning_rate=ev.learning_rate,
+                    update_norm=ev.update_norm, batch_shape=(k, *self.preset.model.input_shape),
+                    samples_per_second=sps, seconds_left=left)
 
     def _account_pause(self, waited: float) -> None:
         """Pauses are not training time: remember them to take them out of the epoch's timings."""
@@ -627,7 +639,7 @@ class TrainingJob:
 
     def _post_snapshot(self, history: LiveHistory, *, paused: bool = False, now: float | None = None) -> None:
         sloss, sacc = history.smoothed()
-        self._snap = replace(self._snap, smooth_loss=sloss, smooth_acc=sacc, paused=paused,
+        self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
                              curves=history.snapshot())
         self._last_post = now if now is not None else time.perf_counter()
         self._post(msg.TrainingProgress(self._snap))
@@ -645,6 +657,7 @@ class TrainingJob:
             except StopIteration as done:
                 result = done.value
                 return replace(ended, test_logs=result["logs"], test_predictions=result["predictions"])
+            self._snap = replace(self._snap, **self._batch_fields())
             self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
             now = time.perf_counter()
             if now - self._last_post >= self.interval:
@@ -652,7 +665,7 @@ class TrainingJob:
 
     def _result(self, ended: RunEnded, data: JobData, state: TrainedState) -> RunResult:
         curves = state.history.snapshot()
-        snap = replace(self._snap, paused=False, curves=curves)
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves)
         preds = ended.test_predictions
         y_test = getattr(data.arrays, "y_test", None)
         if not preds or y_test is None:

@@ -342,3 +342,24 @@ def test_compact_layout_at_80x24_has_an_anatomy_tab():
             await pilot.press("space")
             await wait_for(pilot, lambda: s.phase == "ended", 60, "the run")
     run(go())
+
+
+def test_two_outputs_and_no_validation_set():
+    """The multi-head preset (digit + parity): per-output accuracy keys, confusion matrix of the digit head."""
+    from nntui.spec import load_preset
+
+    preset = load_preset("mnist-multihead").with_overrides(epochs=1, batch_size=32)
+    preset.data.validation_split = 0.0
+
+    async def go():
+        app = harness(preset)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "ended",
+                           what="the run")
+            s = screen_of(app)
+            assert s.result.ended.reason == "completed"
+            assert s.info.acc_key == "digit_accuracy" and s.info.n_val == 0
+            row = table_rows(s)[0]
+            assert row[2] == f"{s.epoch_events[0].logs['digit_accuracy']:.4f}" and row[3] == "–"
+            assert s.query_one(TrainingConfusion).matrix.shape == (10, 10)
+    run(go())
