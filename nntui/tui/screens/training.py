@@ -45,10 +45,12 @@ from .training_save import TrainingSavePrompt
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
 # Every frame the UI thread draws is CPU (and GIL) taken from the training thread, so while training
 # the screen redraws little: the head with each snapshot (5 a second), the anatomy twice a second,
-# the plots at most once a second and less often when they are slow to draw (at most PLOT_BUDGET of
-# the time), and at once on a pause, an epoch's end and the end of the run.
-PLOT_BUDGET = 0.02
-MIN_PLOT_INTERVAL = 1.0
+# the plots (the costliest: ~10 ms each in plotext) every 2 s or less often when they are slow to
+# draw (at most PLOT_BUDGET of the time), after an epoch's end (its validation point) unless they
+# were drawn less than EPOCH_PLOT_INTERVAL ago, and at once on a pause and at the end of the run.
+PLOT_BUDGET = 0.015
+MIN_PLOT_INTERVAL = 2.0
+EPOCH_PLOT_INTERVAL = 1.0
 ANATOMY_INTERVAL = 0.5
 # The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
 # interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
@@ -116,6 +118,7 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._plot_due = 0.0
+        self._plot_drawn = 0.0
         self._anatomy_due = 0.0
         self._anatomy_pending = None
         self._rows: list = []  # (epoch, logs, seconds) shown in the table
@@ -310,6 +313,7 @@ class TrainingScreen(Screen):
 
     def _show_curves(self, curves, now: float) -> None:
         cost = sum(p.render_seconds for p in self._plots)
+        self._plot_drawn = now
         for plot in self._plots:
             plot.show(curves)
         self._plot_due = now + max(MIN_PLOT_INTERVAL, cost / PLOT_BUDGET)
@@ -318,7 +322,8 @@ class TrainingScreen(Screen):
         ev = message.event
         self.epoch_events.append(ev)
         self._add_row(ev.epoch, ev.logs, ev.seconds)
-        self._plot_due = 0.0  # show the epoch's validation point with the next snapshot
+        # show the epoch's validation point soon (with the next snapshot, or a second after the last draw)
+        self._plot_due = min(self._plot_due, self._plot_drawn + EPOCH_PLOT_INTERVAL)
 
     def on_training_ended(self, message: msg.TrainingEnded) -> None:
         result = message.result
