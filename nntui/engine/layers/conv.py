@@ -115,8 +115,11 @@ class Conv2D(Layer):
         self._cols_kept = False
 
     def _chunks(self, n):
-        for k0 in range(0, n, self.chunk):
-            yield k0, min(n, k0 + self.chunk)
+        """(start, stop) of equal chunks of at most ``self.chunk`` samples covering ``n``."""
+        count = -(-n // self.chunk)
+        size = -(-n // count)
+        for k0 in range(0, n, size):
+            yield k0, min(n, k0 + size)
 
     def _columns(self, rows: int):
         """The im2col buffer for ``rows`` samples: the GEMM matrix and its 6-D window view."""
