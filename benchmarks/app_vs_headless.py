@@ -10,8 +10,9 @@ process, alternating headless/app so that the machine's noise hits both alike:
 
 * headless: what ``nntui --headless`` does (build, make_trainer, make_datasets, iterate the run into
   a live ProgressReporter writing to a buffer);
-* app: a headless Textual app (``App.run_test``) that pushes ``TrainingScreen`` and waits for the end;
-  the worker thread trains while the UI thread renders plots, anatomy and table as it would on screen.
+* app: the real app (``NntuiApp``, the builder underneath) run headless (``App.run_test``) with
+  ``TrainingScreen`` pushed, waiting for the end; the worker thread trains while the UI thread renders
+  plots, anatomy and table as it would on screen.
 
 The figure compared is each epoch's ``train_seconds`` from the EpochEnded events (the engine's own
 clock), medians over all epochs of all rounds. Without NNTUI_DATA_DIR a synthetic 60,000/10,000 set
@@ -72,11 +73,33 @@ def headless(preset, arrays) -> list[float]:
     return seconds
 
 
-async def in_app(preset, arrays, size) -> list[float]:
-    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
+def make_app(preset, arrays, size):
+    """The real app (builder underneath) with the training screen pushed, else the screen's own harness."""
     from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
 
-    app = TrainingHarnessApp(lambda: TrainingScreen(preset, arrays=arrays, continue_training=False))
+    def screen():
+        return TrainingScreen(preset, arrays=arrays, continue_training=False)
+
+    try:
+        from nntui.tui import app as app_module
+        from nntui.tui.app import NntuiApp
+    except ImportError:
+        return TrainingHarnessApp(screen)
+
+    class App(NntuiApp):
+        CSS_PATH = str(Path(app_module.__file__).parent / NntuiApp.CSS_PATH)
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(lambda: self.push_screen(screen()))
+
+    return App(preset)
+
+
+async def in_app(preset, arrays, size) -> list[float]:
+    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
+    from nntui.tui.screens.training import TrainingScreen
+
+    app = make_app(preset, arrays, size)
     async with app.run_test(size=size) as pilot:
         while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
             await pilot.pause(0.05)
@@ -95,7 +118,7 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
     from textual import events
     from textual.screen import Screen
 
-    from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
+    from nntui.tui.screens.training import TrainingScreen
 
     frames: list[float] = []
     original = Screen._compositor_refresh
@@ -105,7 +128,7 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
         frames.append(time.perf_counter())
 
     Screen._compositor_refresh = recording
-    app = TrainingHarnessApp(lambda: TrainingScreen(preset, arrays=arrays, continue_training=False))
+    app = make_app(preset, arrays, size)
     handled, shown, acked, drawn = [], [], [], []
     try:
         async with app.run_test(size=size) as pilot:

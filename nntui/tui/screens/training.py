@@ -52,6 +52,7 @@ PLOT_BUDGET = 0.015
 MIN_PLOT_INTERVAL = 2.0
 EPOCH_PLOT_INTERVAL = 1.0
 ANATOMY_INTERVAL = 0.5
+PAUSED_REDRAW_DELAY = 0.03  # on a pause the head is drawn first, the rest this much later
 # The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
 # interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
 # every redraw. While this screen is up, threads hand the GIL over after at most 0.5 ms.
@@ -280,8 +281,8 @@ class TrainingScreen(Screen):
         self._progress_row()
         self._status()
         if s.curves is not None and s.paused:
-            # the paused state first (a cheap frame); the plots catch up in the next one
-            self.call_after_refresh(self._show_curves, s.curves, now)
+            # the paused state first (a cheap frame); the plots catch up a moment later
+            self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_curves(s.curves, time.perf_counter()))
         elif s.curves is not None and now >= self._plot_due:
             self._show_curves(s.curves, now)
         if s.paused or now >= self._anatomy_due:
@@ -289,10 +290,13 @@ class TrainingScreen(Screen):
             # frame, so the head (top) and the anatomy (bottom) together would repaint the whole screen.
             self._anatomy_due = now + ANATOMY_INTERVAL
             if self._anatomy_pending is None:
-                self.call_after_refresh(self._show_anatomy)
+                if s.paused:
+                    self.set_timer(PAUSED_REDRAW_DELAY, self._show_anatomy)
+                else:
+                    self.call_after_refresh(self._show_anatomy)
             self._anatomy_pending = s
         if s.paused:
-            self.call_after_refresh(self.refresh_bindings)
+            self.set_timer(PAUSED_REDRAW_DELAY, self.refresh_bindings)
 
     def _show_anatomy(self) -> None:
         s, self._anatomy_pending = self._anatomy_pending, None
