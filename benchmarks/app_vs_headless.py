@@ -100,9 +100,9 @@ async def in_app(preset, arrays, size) -> list[float]:
     from nntui.tui.screens.training import TrainingScreen
 
     app = make_app(preset, arrays, size)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size):
         while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
-            await pilot.pause(0.05)
+            await asyncio.sleep(0.05)
         screen = app.screen
         if screen.phase == "failed":
             raise SystemExit("the run failed in the app")
@@ -131,7 +131,7 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
     app = make_app(preset, arrays, size)
     handled, shown, acked, drawn = [], [], [], []
     try:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size):
             while not (isinstance(app.screen, TrainingScreen) and app.screen.phase == "running"
                        and app.screen.snapshot is not None and app.screen.snapshot.global_step > 20):
                 await asyncio.sleep(0.05)

@@ -507,8 +507,7 @@ class TrainingJob:
 
     # -- training
     def _train(self, state: TrainedState, data: JobData) -> None:
-        preset, ctl = self.preset, self.control
-        t = preset.training
+        t = self.preset.training
         trainer = state.trainer
         initial = state.epochs_completed
         epochs = initial + t.epochs

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import time
 
 import numpy as np
@@ -15,7 +14,7 @@ from textual.widgets import DataTable, Static
 from nntui.spec.weights_file import load_weights
 from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
 from nntui.tui.training_worker import TrainedState
-from nntui.tui.widgets.training_results import TrainingConfusion, TrainingDigit, TrainingResults
+from nntui.tui.widgets.training_results import TrainingConfusion, TrainingDigit
 
 from test_training_support import exploding_preset, glyph_arrays, small_preset, wait_for
 

@@ -3,12 +3,10 @@ the pieces that need no app: run control, history, confusion matrix, half-block 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 
 import numpy as np
-import pytest
 
 from nntui.data.mnist import MnistArrays
 from nntui.spec import loads
