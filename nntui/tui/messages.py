@@ -27,8 +27,9 @@ class TrainingLoading(Message, bubble=False):
 class TrainingReady(Message, bubble=False):
     """Data loaded and model ready: the run's fixed facts, the kept state, the data for later runs."""
 
-    def __init__(self, info, state, data, curves, rows) -> None:
+    def __init__(self, info, state, data, curves, rows, drawn=None) -> None:
         super().__init__()
+        self.drawn = drawn  # set by the screen once it has drawn the run's facts
         self.info = info  # training_worker.RunInfo
         self.state = state  # training_worker.TrainedState
         self.data = data  # training_worker.JobData
@@ -37,14 +38,27 @@ class TrainingReady(Message, bubble=False):
 
 
 class TrainingProgress(Message, bubble=False):
-    """A cumulative snapshot of the run (training_worker.Snapshot); only the newest matters."""
+    """A cumulative snapshot of the run (training_worker.Snapshot); only the newest matters.
 
-    def __init__(self, snapshot) -> None:
+    ``drawn`` (a threading.Event, or None) is set by the screen once it has taken the snapshot in:
+    the worker waits for it (briefly) so that the handler does not run while the training thread does.
+    """
+
+    def __init__(self, snapshot, drawn=None) -> None:
         super().__init__()
         self.snapshot = snapshot
+        self.drawn = drawn
+
+    def done(self) -> None:
+        """The snapshot is drawn (or dropped): let the worker go on."""
+        if self.drawn is not None:
+            self.drawn.set()
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TrainingProgress)
+        if isinstance(message, TrainingProgress):
+            self.done()  # this one is dropped for the newer one
+            return True
+        return False
 
 
 class TrainingEpoch(Message, bubble=False):

@@ -34,6 +34,8 @@ from ..spec.preset import ModelSpec, Preset, TrainingSpec
 from . import messages as msg
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
+FRAME_WAIT = 0.05  # at most this long the worker waits for the screen to take a snapshot in
+READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
 MAX_CURVE_POINTS = 1024  # batch points kept per curve; older ones are merged in pairs beyond that
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 
@@ -396,7 +398,8 @@ class TrainingJob:
     """
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
-                 data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL):
+                 data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
+                 frame_wait: float | None = None):
         self.preset = preset
         self.data_dir = data_dir
         self.control = control
@@ -404,6 +407,7 @@ class TrainingJob:
         self.data = data
         self.arrays = arrays
         self.interval = interval
+        self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
         # live fields
@@ -517,7 +521,9 @@ class TrainingJob:
         history = state.history
         history.epochs = epochs
         info = self._info(state, data, initial, epochs, steps)
-        self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows)))
+        ready = threading.Event()
+        self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows), ready))
+        ready.wait(READY_WAIT)  # the screen lays itself out before the first batch (not during it)
         self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
         self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
                               learning_rate=trainer.optimizer.learning_rate)
@@ -637,11 +643,20 @@ class TrainingJob:
         return replace(ev, seconds=seconds, train_seconds=train, samples_per_second=samples / train)
 
     def _post_snapshot(self, history: LiveHistory, *, paused: bool = False, now: float | None = None) -> None:
+        """Post the snapshot; while training, wait (at most FRAME_WAIT) until the screen has taken it in.
+
+        The screen's handler is pure Python on the UI thread; run while this thread trains, it competes
+        for the GIL (and for the cores BLAS is using). Measured on the mnist preset, waiting for the
+        handler (~1 ms) made the epochs faster than not waiting, and than waiting for the frame too.
+        """
         sloss, sacc = history.smoothed()
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
                              curves=history.snapshot())
-        self._last_post = now if now is not None else time.perf_counter()
-        self._post(msg.TrainingProgress(self._snap))
+        drawn = None if paused or self.frame_wait <= 0 else threading.Event()
+        self._post(msg.TrainingProgress(self._snap, drawn))
+        if drawn is not None:
+            drawn.wait(self.frame_wait)
+        self._last_post = time.perf_counter()
 
     def _evaluate_after_stop(self, trainer: Trainer, data: JobData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""

@@ -121,7 +121,6 @@ class TrainingScreen(Screen):
         self._plot_due = 0.0
         self._plot_drawn = 0.0
         self._anatomy_due = 0.0
-        self._anatomy_pending = None
         self._rows: list = []  # (epoch, logs, seconds) shown in the table
         self._table_short = None
         self._saving = False
@@ -255,8 +254,9 @@ class TrainingScreen(Screen):
         self._table_columns(self.info.acc_key or "accuracy")
         for anatomy in self.query(TrainingAnatomy):
             anatomy.set_info(self.info)
-        for plot in self.query(TrainingPlot):
+        for plot in self._plots:
             plot.show(message.curves)
+        self._plot_due = time.perf_counter() + MIN_PLOT_INTERVAL  # nothing new to plot before that
         bar = self.query_one("#training-bar", TrainingProgressBar)
         bar.update(0, max(1, (self.info.epochs - self.info.initial_epoch) * self.info.steps_per_epoch))
         if self.info.continued:
@@ -267,6 +267,8 @@ class TrainingScreen(Screen):
         self._progress_row()
         self._status()
         self.refresh_bindings()
+        if message.drawn is not None:
+            self.call_after_refresh(message.drawn.set)
 
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
@@ -289,19 +291,15 @@ class TrainingScreen(Screen):
             # In a frame of its own: Textual repaints the box around all the regions changed in one
             # frame, so the head (top) and the anatomy (bottom) together would repaint the whole screen.
             self._anatomy_due = now + ANATOMY_INTERVAL
-            if self._anatomy_pending is None:
-                if s.paused:
-                    self.set_timer(PAUSED_REDRAW_DELAY, self._show_anatomy)
-                else:
-                    self.call_after_refresh(self._show_anatomy)
-            self._anatomy_pending = s
+            if s.paused:
+                self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_anatomy(s))
+            else:
+                self.call_after_refresh(self._show_anatomy, s)
         if s.paused:
             self.set_timer(PAUSED_REDRAW_DELAY, self.refresh_bindings)
+        message.done()  # the worker waited for this handler (see TrainingProgress)
 
-    def _show_anatomy(self) -> None:
-        s, self._anatomy_pending = self._anatomy_pending, None
-        if s is None:
-            return
+    def _show_anatomy(self, s) -> None:
         for anatomy in self._anatomies:
             if anatomy.display and (anatomy.id != "anatomy-compact" or self._tabs.active == "tab-anatomy"):
                 anatomy.show(s)
