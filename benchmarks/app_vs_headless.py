@@ -3,7 +3,7 @@
 Run by hand (never by the test suite), from the repository root:
 
     NNTUI_DATA_DIR=../shared/data/mnist python benchmarks/app_vs_headless.py [--preset mnist]
-        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20]
+        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet]
 
 Both sides train through the engine's one generator (``Trainer.fit``) on the same arrays, in the same
 process, alternating headless/app so that the machine's noise hits both alike:
@@ -46,6 +46,31 @@ from nntui.engine.events import EpochEnded  # noqa: E402
 from nntui.headless.progress import ProgressReporter  # noqa: E402
 from nntui.spec import build_model, full_check, load_preset, make_trainer  # noqa: E402
 from nntui.spec.datasets import load_arrays, make_datasets  # noqa: E402
+
+
+def cpu_busy(seconds: float = 2.0) -> float:
+    """The share of all CPUs busy over ``seconds`` (from /proc/stat; 0 where it is unavailable)."""
+    def sample():
+        with open("/proc/stat") as fh:
+            values = [int(v) for v in fh.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except OSError:
+        return 0.0
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_for_quiet(limit: float = 0.15, patience: float = 1800.0) -> None:
+    """On a shared machine: wait until other processes leave the CPUs (mostly) idle."""
+    start = time.monotonic()
+    busy = cpu_busy()
+    while busy > limit and time.monotonic() - start < patience:
+        print(f"(other processes keep {busy:.0%} of the CPUs busy: waiting)", flush=True)
+        time.sleep(20)
+        busy = cpu_busy()
 
 
 def arrays_for(preset) -> MnistArrays:
@@ -175,6 +200,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--size", default="120x40", help="terminal size of the app, WxH")
     parser.add_argument("--keys", type=int, default=0, help="also measure the key response with N presses")
+    parser.add_argument("--wait-quiet", action="store_true",
+                        help="before each round, wait until other processes leave the CPUs idle")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
     preset = load_preset(args.preset).with_overrides(epochs=args.epochs)
@@ -183,6 +210,8 @@ def main() -> None:
           f"data: {arrays.source}, app size {size[0]}x{size[1]}", flush=True)
     head, app = [], []
     for r in range(args.rounds):
+        if args.wait_quiet:
+            wait_for_quiet()
         load = os.getloadavg()[0]
         if load > 1.5:
             print(f"(load average {load:.1f}: other processes share the CPU; figures are noisy)", flush=True)
@@ -198,6 +227,8 @@ def main() -> None:
     nh, na = min(head), min(app)
     print(f"train seconds per epoch (fastest): headless {nh:.3f} s, app {na:.3f} s, ratio app/headless {na / nh:.3f}")
     if args.keys:
+        if args.wait_quiet:
+            wait_for_quiet()
         keys_preset = preset.with_overrides(epochs=1000)
         result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys))
         for name, values in result.items():
