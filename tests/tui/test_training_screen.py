@@ -106,8 +106,6 @@ def test_pause_step_resume():
             await pilot.press("s")
             await wait_for(pilot, lambda: s.phase == "ended", 60, "the run to end")
             assert s.result.ended.reason == "stopped"
-            # pauses are not counted as training time
-            assert s.epoch_events and s.epoch_events[0].train_seconds < 0.3
             assert s.ack_latencies and max(s.ack_latencies) < 1.0
     run(go())
 

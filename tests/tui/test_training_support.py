@@ -187,3 +187,23 @@ def test_exploding_preset_really_explodes():
     with np.errstate(all="ignore"):
         events = list(trainer.fit(train, epochs=2, batch_size=32, validation=val, test=test))
     assert events[-1].reason == "non_finite"
+
+
+def test_pauses_are_not_training_time():
+    """The engine's epoch clock runs while the worker waits; the job takes its pauses out of the timings."""
+    from nntui.tui.training_worker import RunControl, TrainingJob
+
+    messages = []
+    control = RunControl(pause_at=5)
+    job = TrainingJob(small_preset(epochs=1, units=16), arrays=glyph_arrays(), control=control, frame_wait=0)
+    thread = threading.Thread(target=job.run, args=(messages.append,))
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not control.must_wait() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(2.0)
+    control.resume()
+    thread.join(60)
+    epochs = [m.event for m in messages if type(m).__name__ == "TrainingEpoch"]
+    assert len(epochs) == 1 and epochs[0].train_seconds < 2.0  # the 2 s pause is not in it
+    assert epochs[0].samples_per_second > 540 / 2.0

@@ -308,7 +308,7 @@ class TrainingScreen(Screen):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for anatomy in self._anatomies:
-            pending = getattr(anatomy, "snapshot_pending", None)
+            pending = anatomy.snapshot_pending
             if pending is not None:
                 anatomy.snapshot_pending = None
                 anatomy.show(pending)

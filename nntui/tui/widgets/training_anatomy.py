@@ -150,6 +150,7 @@ class TrainingAnatomy(Widget):
         super().__init__(**kwargs)
         self.info = None
         self.snapshot = None
+        self.snapshot_pending = None  # the newest snapshot while hidden (shown when it becomes visible)
         self._strips = None
         self._strips_key = None
 
