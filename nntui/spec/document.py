@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..engine.config import ConfigError, Field, describe, validate_config
+from ..engine.early_stopping import FIELDS as EARLY_STOPPING_FIELDS
 from ..engine.layers import LAYER_TYPES
+from ..engine.layers.base import snake_case
 from ..engine.losses import ALIASES, LOSSES
-from ..engine.model import Model, ShapeReport
+from ..engine.model import INPUT, Model, ShapeReport, automatic_names
 from ..engine.optimizers import OPTIMIZERS
 from .build import build_model, full_check
-from .preset import MAX_BATCH, MAX_EPOCHS, LayerSpec, OptimizerSpec, Preset
+from .preset import MAX_BATCH, MAX_EPOCHS, LayerSpec, OptimizerSpec, Preset, _check_output_names
+from .targets import TARGET_RULES
 
 #: The settings a user edits besides the layers, as Fields (the same limits the loader applies).
 INPUT_SHAPE_FIELD = Field("input_shape", "shape", doc="the shape of one sample, without the batch axis",
@@ -40,6 +43,11 @@ TRAINING_FIELDS = {
                    allow_none=True, max_value=10**9),
 }
 NAME_FIELD = Field("name", "str", doc="the preset's name")
+#: The weight of one output's loss in the total (the loader's limits).
+LOSS_WEIGHT_FIELD = Field("loss_weight", "float", 1.0, "this output's weight in the total loss", min=0.0, max=1e6)
+#: Where a run writes its checkpoint (a folder; empty: no checkpoint). Not part of the preset file.
+CHECKPOINT_FIELD = Field("checkpoint", "str", None, "folder for a checkpoint after each epoch (empty: none)",
+                         allow_none=True)
 MAX_LAYERS = 1000
 MNIST_VALUES = 28 * 28
 
@@ -108,6 +116,95 @@ def _rename_output(p: Preset, old: str, new: str | None) -> None:
         setattr(t, attr, table or None)
 
 
+def layer_names(p: Preset) -> list[str]:
+    """Every layer's name as the model sees it: the given one, else Keras's automatic name."""
+    return automatic_names([ls.type for ls in p.model.layers], [ls.name for ls in p.model.layers])
+
+
+def resolved_inputs(p: Preset) -> list[list[str]]:
+    """What each layer reads: its given inputs, else the layer before it (``input`` for the first)."""
+    names = layer_names(p)
+    return [list(ls.inputs) if ls.inputs else ([INPUT] if i == 0 else [names[i - 1]])
+            for i, ls in enumerate(p.model.layers)]
+
+
+def output_names(p: Preset) -> list[str]:
+    """The model's outputs: the given list, else the last layer."""
+    if p.model.outputs:
+        return list(p.model.outputs)
+    names = layer_names(p)
+    return names[-1:]
+
+
+def monitor_choices(p: Preset) -> list[str]:
+    """The values a run logs, which early stopping can watch (``val_*`` need a validation split)."""
+    outputs = p.model.outputs or []
+    names = ["loss", "accuracy"] if len(outputs) <= 1 else ["loss"] + [f"{o}_{m}" for o in outputs
+                                                                     for m in ("loss", "accuracy")]
+    return [f"val_{n}" for n in names] + names
+
+
+def settings_problem(p: Preset) -> str | None:
+    """Why the outputs' tables or early stopping do not fit the model (what would stop the preset
+    from loading again), or None."""
+    try:
+        _check_output_names(p.model, p.training)
+    except ConfigError as exc:
+        return f"{exc.field}: {exc.reason}"
+    return early_stopping_problem(p)
+
+
+def _follow_default_output(old: Preset, new: Preset) -> None:
+    """Without explicit outputs the output is the last layer: per-output tables follow it."""
+    if old.model.outputs is not None or new.model.outputs is not None:
+        return
+    before, after = layer_names(old)[-1:], layer_names(new)[-1:]
+    if not before or not after or before == after:
+        return
+    t = new.training
+    for attr in ("loss", "loss_weights", "targets"):
+        table = getattr(t, attr)
+        if isinstance(table, dict) and before[0] in table and after[0] not in table:
+            setattr(t, attr, {(after[0] if k == before[0] else k): v for k, v in table.items()})
+
+
+def early_stopping_problem(p: Preset) -> str | None:
+    """Why the preset's early stopping cannot work as set (None when it can, or when it is off)."""
+    es = p.training.early_stopping
+    if not es:
+        return None
+    monitor = es.get("monitor", "val_loss")
+    if monitor not in monitor_choices(p):
+        return (f"early stopping watches {monitor!r}, which this model does not log "
+                f"(one of: {', '.join(monitor_choices(p))})")
+    if monitor.startswith("val_") and not p.data.validation_split:
+        return (f"early stopping watches {monitor!r} but there is no validation set: set the validation "
+                "split (e.g. 0.1) or watch 'loss'")
+    return None
+
+
+def suggested_head(shape, activation: str | None) -> tuple[str, str]:
+    """A (loss, target rule) that fits an output of this shape: 10 classes -> the digit, 1 unit -> parity."""
+    units = shape[-1] if shape else None
+    if units == 1:
+        if activation == "sigmoid":
+            return "binary_crossentropy", "parity"
+        return "mean_squared_error", "digit_value"
+    return "categorical_crossentropy", "digit"
+
+
+def _pin_name(p: Preset, name: str) -> None:
+    """Give the layer called ``name`` (an automatic name) that name explicitly, so that later inserts
+    of same-type layers cannot shift it away from what reads it."""
+    if name == INPUT:
+        return
+    names = layer_names(p)
+    if name in names:
+        spec = p.model.layers[names.index(name)]
+        if spec.name is None:
+            spec.name = name
+
+
 @dataclass
 class CheckResult:
     """What the model says about the current preset.
@@ -120,6 +217,7 @@ class CheckResult:
     report: ShapeReport
     input_error: str | None = None
     crash: str | None = None
+    settings_error: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -129,7 +227,8 @@ class CheckResult:
     @property
     def ready(self) -> bool:
         """Whether the model can be trained as it is."""
-        return self.report.ok and not self.empty and self.input_error is None and self.crash is None
+        return (self.report.ok and not self.empty and self.input_error is None and self.crash is None
+                and self.settings_error is None)
 
     @property
     def problem(self) -> str | None:
@@ -142,6 +241,8 @@ class CheckResult:
             return self.input_error
         if self.empty:
             return "the model has no layers yet"
+        if self.settings_error is not None:
+            return self.settings_error
         return None
 
 
@@ -174,6 +275,9 @@ class PresetDocument:
         self.revision = 0
         self.last_focus: int | None = None  # the layer the last change (or undo/redo) touched
         self._check: tuple[int, CheckResult] | None = None
+        #: Folder a run writes its checkpoint into after each epoch (None: none). Like the CLI's
+        #: --checkpoint it is a run option, not part of the preset file, and not in the undo history.
+        self.checkpoint_dir: str | None = None
 
     # ------------------------------------------------------------------ reading
     @property
@@ -214,6 +318,41 @@ class PresetDocument:
         m = self._preset.model
         return m.outputs is not None or any(ls.inputs for ls in m.layers)
 
+    def names(self) -> list[str]:
+        """Every layer's name as the model sees it (given or automatic)."""
+        return layer_names(self._preset)
+
+    def inputs_of(self, index: int) -> list[str]:
+        """What layer ``index`` reads (its given inputs, else the layer before it)."""
+        return resolved_inputs(self._preset)[self._check_index(index)]
+
+    @property
+    def outputs(self) -> list[str]:
+        """The model's outputs (the last layer unless set)."""
+        return output_names(self._preset)
+
+    def open_ends(self) -> list[int]:
+        """Layers that no layer reads and that are not outputs: the loose ends of branches."""
+        read = {n for names in resolved_inputs(self._preset) for n in names} | set(self.outputs)
+        return [i for i, name in enumerate(self.names()) if name not in read]
+
+    def fresh_name(self, type_name: str) -> str:
+        """A name for a new layer of this type that no layer has: dense, dense_1, ..."""
+        taken = set(self.names()) | {INPUT}
+        stem = snake_case(type_name)
+        n = 0
+        while (stem if n == 0 else f"{stem}_{n}") in taken:
+            n += 1
+        return stem if n == 0 else f"{stem}_{n}"
+
+    def merge_defaults(self, index: int | None) -> list[str]:
+        """What a merge added under layer ``index`` (None: the input row) joins by default: that layer
+        and the loose ends of the other branches, in layer order."""
+        names = self.names()
+        picked = sorted(set(self.open_ends()) | ({index} if index is not None else set()))
+        joined = [names[i] for i in picked]
+        return ([INPUT] if index is None else []) + joined
+
     def check(self) -> CheckResult:
         """Shapes and loss-vs-output of the current preset (cached per revision)."""
         if self._check is not None and self._check[0] == self.revision:
@@ -240,7 +379,7 @@ class PresetDocument:
             report = ShapeReport((None, *shape), rows, [], error=exc)
             return CheckResult(None, report, input_error,
                                crash=f"internal error while checking the model ({type(exc).__name__}: {exc})")
-        return CheckResult(model, report, input_error)
+        return CheckResult(model, report, input_error, settings_error=settings_problem(preset))
 
     # ------------------------------------------------------------------ history
     @property
@@ -291,6 +430,7 @@ class PresetDocument:
         """Apply ``mutate`` to a copy of the preset; record it if it changed anything."""
         new = copy.deepcopy(self._preset)
         mutate(new)
+        _follow_default_output(self._preset, new)
         if self._key(new) == self._key(self._preset):
             return False
         self._undo.append(_Entry(label, self._preset, focus))
@@ -385,12 +525,25 @@ class PresetDocument:
         else:
             new_inputs = [valid_layer_name(n, "inputs") for n in inputs] if inputs else None
         spec = LayerSpec(old.type, full, new_name, new_inputs)
+        before = self.names()
 
         def update(p: Preset) -> None:
             p.model.layers[index] = spec
             if old.name and new_name != old.name:
                 _rename_output(p, old.name, new_name)
+            self._pin_references(p, before, new_inputs or [], skip=index)
         return self._change(f"edit {old.type}", update, index)
+
+    @staticmethod
+    def _pin_references(p: Preset, names: list[str], referenced: list[str], skip: int | None = None) -> None:
+        """Layers that ``referenced`` names by their automatic name (``names``: the names before the
+        change, by position) get that name explicitly, so that it cannot shift under the reader."""
+        for ref in referenced:
+            if ref == INPUT or ref not in names:
+                continue
+            i = names.index(ref)
+            if i != skip and i < len(p.model.layers) and p.model.layers[i].name is None:
+                p.model.layers[i].name = ref
 
     def update_layer_config(self, index: int, config: dict) -> bool:
         """Replace layer ``index``'s settings (validated); returns whether anything changed."""
@@ -402,6 +555,186 @@ class PresetDocument:
             p.model.layers.clear()
             p.model.outputs = None
         return self._change("remove all layers", clear, None)
+
+    # ------------------------------------------------------------------ graph operations
+    def _source_name(self, index: int | None) -> str:
+        return INPUT if index is None else self.names()[self._check_index(index)]
+
+    def add_branch(self, source: int | None, type_name: str, config: dict | None = None, *,
+                   name: str | None = None, inputs: list[str] | None = None) -> int:
+        """A new layer that reads layer ``source`` (None: the model's input), placed right below it.
+
+        The rest of the graph stays as it was: the layer that read ``source`` as "the layer before
+        it" now names it; ``source`` gets its name explicitly; if the new layer lands last, the old
+        last layer stays the output. ``inputs`` overrides what the new layer reads (default: the
+        source). Returns the new layer's index.
+        """
+        if len(self.layers) >= MAX_LAYERS:
+            raise ConfigError("model.layers", f"at most {MAX_LAYERS} layers")
+        full = self.validate_layer(type_name, config)
+        src = self._source_name(source)
+        names = self.names()
+        name = valid_layer_name(name) if name is not None else self.fresh_name(type_name)
+        if name in names or name == INPUT:
+            raise ConfigError("name", f"a layer is already called {name!r}")
+        reads = [valid_layer_name(n, "inputs") for n in inputs] if inputs else [src]
+        position = 0 if source is None else source + 1
+        before_outputs = self.outputs
+        spec = LayerSpec(type_name, full, name, reads)
+
+        def branch(p: Preset) -> None:
+            layers = p.model.layers
+            if source is not None and layers[source].name is None:
+                layers[source].name = src
+            if position < len(layers) and not layers[position].inputs:
+                layers[position].inputs = [src]
+            self._pin_references(p, names, reads)
+            if p.model.outputs is None and position == len(layers) and before_outputs:
+                _pin_name(p, before_outputs[0])
+                p.model.outputs = list(before_outputs)
+            layers.insert(position, spec)
+        self._change(f"add a {type_name} branch from {', '.join(reads)}", branch, position)
+        return position
+
+    def add_merge(self, after: int | None, type_name: str, inputs: list[str], config: dict | None = None, *,
+                  name: str | None = None) -> int:
+        """A merge layer (Concatenate, Add, ...) that joins ``inputs`` (layer names or ``input``).
+
+        It goes below the last layer it joins (and not above ``after``, the layer under the cursor),
+        so the layer that followed there now reads the merge, as any inserted layer would. The layers
+        it joins get their names explicitly. Returns the merge's index.
+        """
+        if len(self.layers) >= MAX_LAYERS:
+            raise ConfigError("model.layers", f"at most {MAX_LAYERS} layers")
+        full = self.validate_layer(type_name, config)
+        names = self.names()
+        if not inputs:
+            raise ConfigError("inputs", "name the layers to join, e.g. dense, dense_1")
+        inputs = [valid_layer_name(n, "inputs") for n in inputs]
+        for n in inputs:
+            if n != INPUT and n not in names:
+                raise ConfigError("inputs", f"{n!r} is not a layer name (names: {', '.join([INPUT, *names])})")
+        lo, hi = LAYER_TYPES[type_name].arity
+        if len(inputs) < lo or (hi is not None and len(inputs) > hi):
+            raise ConfigError("inputs", f"{type_name} joins at least {lo} layers; got {len(inputs)}")
+        name = valid_layer_name(name) if name is not None else self.fresh_name(type_name)
+        if name in names or name == INPUT:
+            raise ConfigError("name", f"a layer is already called {name!r}")
+        last = max([names.index(n) for n in inputs if n != INPUT] + [-1 if after is None else after])
+        position = last + 1
+        spec = LayerSpec(type_name, full, name, list(inputs))
+
+        def merge(p: Preset) -> None:
+            self._pin_references(p, names, inputs)
+            p.model.layers.insert(position, spec)
+        self._change(f"add a {type_name} of {', '.join(inputs)}", merge, position)
+        return position
+
+    def set_outputs(self, outputs: list[str]) -> bool:
+        """Set the model's outputs (layer names, in order); the per-output loss, target and weight follow.
+
+        A new output gets a loss and a target rule that fit its shape (10 classes: the digit with
+        categorical cross-entropy; 1 sigmoid unit: the parity with binary cross-entropy); a removed
+        one leaves every per-output table; one output left means one loss again.
+        """
+        names = self.names()
+        outputs = [valid_layer_name(n, "outputs") for n in outputs]
+        if not outputs:
+            raise ConfigError("outputs", "a model needs at least one output")
+        for k, n in enumerate(outputs):
+            if n not in names:
+                raise ConfigError("outputs", f"{n!r} is not a layer name (layers: {', '.join(names) or 'none'})")
+            if n in outputs[:k]:
+                raise ConfigError("outputs", f"{n!r} is listed twice")
+        old = self.outputs
+        if outputs == old:
+            return False
+        check = self.check()
+        shapes = {r.name: r.output_shape for r in check.report.rows}
+        model = check.model
+        current = self._preset.training.loss
+
+        def activation(n: str) -> str | None:
+            try:
+                return model.layer(n).config.get("activation") if model is not None else None
+            except KeyError:
+                return None
+
+        def update(p: Preset) -> None:
+            for n in outputs:
+                _pin_name(p, n)
+            for n in old:
+                if n not in outputs:
+                    _rename_output(p, n, None)
+            t = p.training
+            loss = t.loss
+            if len(outputs) == 1:
+                p.model.outputs = None if outputs == names[-1:] else list(outputs)
+                if isinstance(loss, dict):
+                    t.loss = loss.get(outputs[0], next(iter(loss.values()), "categorical_crossentropy"))
+            else:
+                p.model.outputs = list(outputs)
+                table = dict(loss) if isinstance(loss, dict) else {n: current for n in old if n in outputs}
+                targets = dict(t.targets or {})
+                for n in outputs:
+                    if n not in table:
+                        suggestion, rule = suggested_head(shapes.get(n), activation(n))
+                        table[n] = suggestion
+                        if rule != "digit":
+                            targets[n] = rule
+                t.loss = {n: table[n] for n in outputs}
+                t.targets = {n: targets[n] for n in outputs if n in targets} or None
+            for attr in ("loss_weights", "targets"):
+                table = getattr(t, attr)
+                if isinstance(table, dict):
+                    setattr(t, attr, {k: v for k, v in table.items() if k in outputs} or None)
+        return self._change("set the outputs to " + ", ".join(outputs), update, None)
+
+    def toggle_output(self, index: int) -> bool:
+        """Make layer ``index`` an output too, or no longer one (the last output cannot go)."""
+        name = self.names()[self._check_index(index)]
+        outputs = self.outputs
+        if name in outputs:
+            if len(outputs) == 1:
+                raise ConfigError("outputs", f"{name!r} is the model's only output; make another layer an "
+                                             "output first")
+            return self.set_outputs([n for n in outputs if n != name])
+        return self.set_outputs(outputs + [name])
+
+    def set_target(self, output: str | None, rule: str) -> bool:
+        """How ``output``'s target comes from the digit label (None: the only output)."""
+        if not isinstance(rule, str) or rule not in TARGET_RULES:
+            raise ConfigError("targets", f"unknown target rule {describe(rule)} (one of: {', '.join(TARGET_RULES)})")
+        outputs = self.outputs
+        output = outputs[0] if output is None and outputs else output
+        if output not in outputs:
+            raise ConfigError("targets", f"{output!r} is not an output (outputs: {', '.join(outputs)})")
+
+        def update(p: Preset) -> None:
+            targets = dict(p.training.targets or {})
+            if rule == "digit" and output in targets:
+                del targets[output]  # the default
+            elif rule != "digit" or targets:
+                targets[output] = rule
+            if p.model.outputs is not None:
+                _pin_name(p, output)
+            p.training.targets = targets or None
+        return self._change(f"set the target of {output} to {rule}", update, None)
+
+    def set_loss_weight(self, output: str, weight) -> bool:
+        """The weight of ``output``'s loss in the total (None or 1.0: the default)."""
+        if output not in self.outputs:
+            raise ConfigError("loss_weights", f"{output!r} is not an output (outputs: {', '.join(self.outputs)})")
+        value = None if weight is None else LOSS_WEIGHT_FIELD.validate(weight)
+
+        def update(p: Preset) -> None:
+            table = dict(p.training.loss_weights or {})
+            if value is None:
+                table.pop(output, None)
+            else:
+                table[output] = value
+            p.training.loss_weights = table or None
+        return self._change(f"set the loss weight of {output}", update, None)
 
     # ------------------------------------------------------------------ model and training settings
     def set_input_shape(self, shape) -> bool:
@@ -472,6 +805,40 @@ class PresetDocument:
             p.name = name.strip()
         return self._change("rename the preset", update, None)
 
+    def set_early_stopping(self, config: dict | None) -> bool:
+        """Turn early stopping on with these settings (validated, defaults filled) or off (None).
+
+        The monitor must be a value this model logs, and a ``val_*`` one needs a validation split.
+        """
+        if config is None:
+            def off(p: Preset) -> None:
+                p.training.early_stopping = None
+            return self._change("turn early stopping off", off, None)
+        full = validate_config(EARLY_STOPPING_FIELDS, dict(config), owner="early_stopping")
+        trial = copy.deepcopy(self._preset)
+        trial.training.early_stopping = full
+        problem = early_stopping_problem(trial)
+        if problem is not None:
+            raise ConfigError("monitor", problem)
+        was = self._preset.training.early_stopping
+
+        def update(p: Preset) -> None:
+            p.training.early_stopping = full
+        return self._change("turn early stopping on" if was is None else "change early stopping", update, None)
+
+    def set_checkpoint_dir(self, folder: str | None) -> bool:
+        """Where runs write a checkpoint after each epoch (None or empty: nowhere). Not undoable: a run
+        option like the CLI's --checkpoint, not part of the preset."""
+        value = CHECKPOINT_FIELD.validate(folder.strip() if isinstance(folder, str) else folder)
+        value = value or None
+        if value is not None and Path(value).expanduser().is_file():
+            raise ConfigError("checkpoint", f"{value} is a file; a checkpoint needs a folder")
+        if value == self.checkpoint_dir:
+            return False
+        self.checkpoint_dir = value
+        self.revision += 1
+        return True
+
     def training_value(self, key: str):
         """The current value of one of TRAINING_FIELDS."""
         if key in ("validation_split", "limit"):
@@ -479,5 +846,7 @@ class PresetDocument:
         return getattr(self._preset.training, key)
 
 
-__all__ = ["CheckResult", "INPUT_SHAPE_FIELD", "PresetDocument", "TRAINING_FIELDS",
-           "non_default_settings", "parse_names", "same_value", "starter_config", "valid_layer_name"]
+__all__ = ["CHECKPOINT_FIELD", "CheckResult", "EARLY_STOPPING_FIELDS", "INPUT_SHAPE_FIELD", "LOSS_WEIGHT_FIELD",
+           "PresetDocument", "TRAINING_FIELDS", "early_stopping_problem", "settings_problem", "layer_names", "monitor_choices",
+           "non_default_settings", "output_names", "parse_names", "resolved_inputs", "same_value",
+           "starter_config", "suggested_head", "valid_layer_name"]

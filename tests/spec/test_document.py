@@ -225,3 +225,145 @@ def test_deleting_or_renaming_an_output_keeps_the_preset_loadable():
     doc.delete_layer(1)  # no named output left: back to a single loss on the last layer
     assert doc.preset.model.outputs is None and doc.preset.training.loss == "categorical_crossentropy"
     loads(dumps(doc.preset))
+
+
+# ---------------------------------------------------------------------- graph operations
+def _resolved(doc):
+    return list(zip(doc.names(), [doc.inputs_of(i) for i in range(len(doc.layers))]))
+
+
+def test_add_branch_reads_the_selected_row_and_leaves_the_rest_of_the_graph_alone(doc):
+    before = doc.check().report.rows[1].output_shape
+    index = doc.add_branch(None, "Dense", {"units": 128, "activation": "relu"})
+    assert index == 0 and doc.undo_label == "add a Dense branch from input"
+    # the branch reads the input; the old first layer still reads the input; the output is unchanged
+    assert _resolved(doc) == [("dense_2", ["input"]), ("dense", ["input"]), ("dense_1", ["dense"])]
+    assert doc.layers[0].name == "dense_2"  # a fresh explicit name: the others' automatic names stay
+    assert doc.outputs == ["dense_1"] and doc.open_ends() == [0]
+    result = doc.check()
+    assert result.ready and result.report.rows[2].output_shape == before
+    assert result.report.warnings == ["layer 'dense_2' is not read by any layer and is not an output"]
+    doc.undo()
+    assert types(doc) == ["Dense", "Dense"] and not doc.dirty
+
+
+def test_add_branch_from_a_layer_pins_what_reads_it_and_from_the_last_layer_keeps_the_output(doc):
+    doc.add_branch(0, "Dense", {"units": 1, "activation": "sigmoid"}, name="parity")
+    assert _resolved(doc) == [("dense", ["input"]), ("parity", ["dense"]), ("dense_1", ["dense"])]
+    assert doc.layers[0].name == "dense"  # what a layer reads by name carries that name
+    doc.add_branch(2, "Dense", {"units": 10, "activation": "softmax"})  # from the last layer
+    assert doc.outputs == ["dense_1"] and doc.preset.model.outputs == ["dense_1"]
+    assert doc.inputs_of(3) == ["dense_1"]
+    with pytest.raises(ConfigError):
+        doc.add_branch(0, "Dense", {"units": 3}, name="parity")  # name taken
+    with pytest.raises(IndexError):
+        doc.add_branch(9, "Flatten")
+
+
+def test_add_merge_joins_the_loose_ends_and_the_next_layer_reads_it(doc):
+    doc.add_branch(None, "Dense", {"units": 128, "activation": "relu"})
+    assert doc.merge_defaults(1) == ["dense_2", "dense"]
+    index = doc.add_merge(1, "Concatenate", doc.merge_defaults(1))
+    assert index == 2 and doc.layers[2].name == "concatenate"
+    assert doc.inputs_of(3) == ["concatenate"]  # the classifier now reads the merge
+    assert doc.layers[1].name == "dense"  # the joined layers carry their names
+    result = doc.check()
+    assert result.ready and result.report.rows[2].output_shape == (None, 640) and not result.report.warnings
+    from nntui.spec import loads
+    from nntui.spec.toml_writer import dumps
+    assert loads(dumps(doc.preset)).model == doc.preset.model
+    for bad in ([], ["dense"], ["nope", "dense"]):
+        with pytest.raises(ConfigError):
+            doc.add_merge(1, "Add", bad)
+    assert doc.undo() and doc.undo() and not doc.dirty
+
+
+def test_add_merge_goes_below_the_last_layer_it_joins():
+    from nntui.spec import load_preset
+    doc = PresetDocument(load_preset("mnist-two-branch"))
+    doc.delete_layer(6)  # the merge: the classifier reads conv_branch, dense_branch hangs loose
+    assert doc.open_ends() == [1] and "dense_branch" in doc.check().report.warnings[0]
+    index = doc.add_merge(0, "Add", ["dense_branch", "conv_branch"], name="merged")
+    assert index == 6 and doc.check().ready and doc.inputs_of(7) == ["merged"]
+    assert doc.merge_defaults(None)[0] == "input"
+
+
+def test_set_outputs_and_toggle_output_keep_per_output_tables_loadable(doc):
+    from nntui.spec import loads
+    from nntui.spec.toml_writer import dumps
+    doc.add_branch(0, "Dense", {"units": 1, "activation": "sigmoid"}, name="odd")
+    assert doc.toggle_output(1)
+    t = doc.preset.training
+    assert doc.outputs == ["dense_1", "odd"] and doc.preset.model.outputs == ["dense_1", "odd"]
+    assert t.loss == {"dense_1": "categorical_crossentropy", "odd": "binary_crossentropy"}
+    assert t.targets == {"odd": "parity"}
+    assert doc.check().ready
+    assert doc.set_target("odd", "greater_than_4") and doc.set_loss_weight("odd", 0.5)
+    assert doc.preset.training.loss_weights == {"odd": 0.5}
+    assert loads(dumps(doc.preset)).training == doc.preset.training
+    with pytest.raises(ConfigError):
+        doc.set_loss_weight("odd", -1)
+    with pytest.raises(ConfigError):
+        doc.set_target("odd", "colour")
+    with pytest.raises(ConfigError):
+        doc.set_target("dense", "parity")  # not an output
+    assert doc.toggle_output(1)  # back to one output: one loss, no per-output leftovers
+    t = doc.preset.training
+    assert doc.preset.model.outputs is None and t.loss == "categorical_crossentropy"
+    assert t.targets is None and t.loss_weights is None
+    with pytest.raises(ConfigError):
+        doc.toggle_output(2)  # the only output
+    with pytest.raises(ConfigError):
+        doc.set_outputs(["dense", "dense"])
+    with pytest.raises(ConfigError):
+        doc.set_outputs(["nope"])
+
+
+def test_target_of_a_single_output_follows_the_last_layer(doc):
+    assert doc.set_target(None, "parity") and doc.preset.training.targets == {"dense_1": "parity"}
+    assert not doc.check().ready  # 10 softmax units cannot score a parity with categorical cross-entropy
+    doc.set_loss("binary_crossentropy")
+    doc.update_layer(1, {"units": 1, "activation": "sigmoid"})
+    assert doc.check().ready
+    doc.insert_layer(2, "Dense", {"units": 1, "activation": "sigmoid"})  # a new last layer: the target follows
+    assert doc.preset.training.targets == {"dense_2": "parity"} and doc.check().settings_error is None
+    assert doc.set_target(None, "digit") and doc.preset.training.targets is None
+
+
+def test_early_stopping_is_validated_against_what_the_run_logs(doc):
+    assert doc.set_early_stopping({"monitor": "val_loss", "patience": 3})
+    es = doc.preset.training.early_stopping
+    assert es["patience"] == 3 and es["restore_best_weights"] is False and es["mode"] == "auto"
+    assert doc.undo_label == "turn early stopping on" and doc.check().ready
+    with pytest.raises(ConfigError) as err:
+        doc.set_early_stopping({"monitor": "val_digit_accuracy"})
+    assert "not log" in err.value.reason
+    with pytest.raises(ConfigError):
+        doc.set_early_stopping({"monitor": "loss", "patience": -1})
+    doc.set_training(validation_split=0.0)  # now val_loss is never logged: flagged, not ready
+    result = doc.check()
+    assert not result.ready and "no validation set" in result.problem
+    assert doc.set_early_stopping({"monitor": "loss", "patience": 3}) and doc.check().ready
+    from nntui.spec import loads
+    from nntui.spec.toml_writer import dumps
+    assert loads(dumps(doc.preset)).training.early_stopping == doc.preset.training.early_stopping
+    assert doc.set_early_stopping(None) and doc.preset.training.early_stopping is None
+
+
+def test_checkpoint_folder_is_a_run_option(doc, tmp_path):
+    assert doc.checkpoint_dir is None
+    assert doc.set_checkpoint_dir(str(tmp_path / "run")) and doc.checkpoint_dir == str(tmp_path / "run")
+    assert not doc.dirty and not doc.can_undo  # not part of the preset file
+    file = tmp_path / "f.txt"
+    file.write_text("x")
+    with pytest.raises(ConfigError):
+        doc.set_checkpoint_dir(str(file))
+    assert doc.set_checkpoint_dir("  ") and doc.checkpoint_dir is None
+
+
+def test_editing_inputs_pins_the_names_they_read(doc):
+    doc.insert_layer(2, "Dense", {"units": 10, "activation": "softmax"})
+    doc.update_layer(2, inputs=["dense"])
+    assert doc.layers[0].name == "dense"
+    doc.insert_layer(0, "Dense", {"units": 784})  # would have taken the automatic name 'dense'
+    assert doc.inputs_of(3) == ["dense"] and doc.names()[1] == "dense"
