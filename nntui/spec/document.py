@@ -710,15 +710,13 @@ class PresetDocument:
         if output not in outputs:
             raise ConfigError("targets", f"{output!r} is not an output (outputs: {', '.join(outputs)})")
 
+        if (self._preset.training.targets or {}).get(output, "digit") == rule:
+            return False
+
         def update(p: Preset) -> None:
-            targets = dict(p.training.targets or {})
-            if rule == "digit" and output in targets:
-                del targets[output]  # the default
-            elif rule != "digit" or targets:
-                targets[output] = rule
+            p.training.targets = dict(p.training.targets or {}, **{output: rule})
             if p.model.outputs is not None:
                 _pin_name(p, output)
-            p.training.targets = targets or None
         return self._change(f"set the target of {output} to {rule}", update, None)
 
     def set_loss_weight(self, output: str, weight) -> bool:

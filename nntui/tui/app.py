@@ -83,6 +83,11 @@ class NntuiApp(App[int]):
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.document_changed: Signal[PresetDocument] = Signal(self, "document-changed")
         self._training: tuple[type[Screen] | None, str | None] | None = None
+        #: The model trained last (the training screen's TrainedState); the next run continues from
+        #: it while the model spec is unchanged. Loading weights or a checkpoint sets it too.
+        self.trained = None
+        #: (what the builder says, the TrainedState it is about) for loaded weights or a checkpoint
+        self.start_note: tuple[str, Any] | None = None
 
     async def on_event(self, event: events.Event) -> None:
         # keys that arrive while the app is still reacting to the previous one wait their turn
@@ -104,10 +109,25 @@ class NntuiApp(App[int]):
             self.document_changed.publish(self.document)
         return result
 
-    def replace_document(self, preset: Preset) -> None:
-        """Edit another preset (a fresh history)."""
+    def replace_document(self, preset: Preset, *, checkpoint_dir: str | None = None) -> None:
+        """Edit another preset (a fresh history); the checkpoint folder setting carries over unless given."""
+        keep = self.document.checkpoint_dir
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
+        self.document.checkpoint_dir = checkpoint_dir if checkpoint_dir is not None else keep
         self.document_changed.publish(self.document)
+
+    def start_weights_note(self) -> str | None:
+        """What the next run starts from when it is not fresh weights (None: fresh weights)."""
+        state = self.trained
+        if state is None or not state.matches(self.document.preset):
+            return None
+        note = self.start_note
+        if note is not None and note[1] is state:
+            return note[0]
+        if state.trained:
+            done = state.epochs_completed
+            return f"continues from the weights trained so far ({done} epoch{'s' if done != 1 else ''})"
+        return None
 
     # ------------------------------------------------------------------ training (the seam)
     def training_screen(self) -> tuple[type[Screen] | None, str | None]:

@@ -186,8 +186,14 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         lr = t.optimizer.config.get("learning_rate")
         opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g})" if lr is not None else "")
         loss = t.loss if isinstance(t.loss, str) else ", ".join(f"{k}: {v}" for k, v in t.loss.items())
-        return (f"{OK_MARK} Ready to train: {report.total_params:,} params; loss {loss}; {opt}; "
+        text = (f"{OK_MARK} Ready to train: {report.total_params:,} params; loss {loss}; {opt}; "
                 f"batch {t.batch_size}, {t.epochs} epoch{'s' if t.epochs != 1 else ''}")
+        if t.early_stopping:
+            es = t.early_stopping
+            text += f"; early stopping on {es.get('monitor', 'val_loss')} (patience {es.get('patience', 0)})"
+        if doc.checkpoint_dir:
+            text += f"; checkpoint in {doc.checkpoint_dir}"
+        return text
     if check.crash:
         return f"{ERROR_MARK} {check.crash}"
     if report.error is not None:
@@ -210,6 +216,9 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: press i to change the input shape."
     if check.empty:
         return f"{ERROR_MARK} The model has no layers yet: press a to add one."
+    if check.settings_error:
+        return (f"{ERROR_MARK} {check.settings_error[:1].upper()}{check.settings_error[1:]}\n"
+                "  Fix: press o for the loss panel (outputs: O on a layer).")
     return f"{ERROR_MARK} {check.problem}"
 
 

@@ -327,7 +327,8 @@ def test_target_of_a_single_output_follows_the_last_layer(doc):
     assert doc.check().ready
     doc.insert_layer(2, "Dense", {"units": 1, "activation": "sigmoid"})  # a new last layer: the target follows
     assert doc.preset.training.targets == {"dense_2": "parity"} and doc.check().settings_error is None
-    assert doc.set_target(None, "digit") and doc.preset.training.targets is None
+    assert doc.set_target(None, "digit") and doc.preset.training.targets == {"dense_2": "digit"}
+    assert not doc.set_target(None, "digit")  # the same rule again: nothing to record
 
 
 def test_early_stopping_is_validated_against_what_the_run_logs(doc):

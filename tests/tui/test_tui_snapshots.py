@@ -106,3 +106,25 @@ def test_loss_misfit_80x24(snap_compare):
     a = app()
     a.document.set_loss("binary_crossentropy")
     assert snap_compare(a, terminal_size=NARROW, run_before=keys("down", "down"))
+
+
+def test_graph_drawing_inception_120x40(snap_compare):
+    """g draws the graph: the three branches in columns, split under stem_pool, joined at block."""
+    assert snap_compare(app("mnist-inception"), terminal_size=WIDE, run_before=keys("g", "down", "down", "down"))
+
+
+def test_graph_drawing_inception_80x24_scrolls(snap_compare):
+    """At 80x24 the drawing scrolls with the cursor (here at the last node)."""
+    assert snap_compare(app("mnist-inception"), terminal_size=NARROW, run_before=keys("g", "end"))
+
+
+def test_graph_drawing_with_a_misfit_120x40(snap_compare):
+    """branch_3x3 without padding gives 11x11: the Concatenate is marked ✗ (red), the layers below '?'."""
+    a = app("mnist-inception")
+    a.document.update_layer(3, dict(a.document.layers[3].config, padding="valid"))
+    assert snap_compare(a, terminal_size=WIDE, run_before=keys("g"))
+
+
+def test_multihead_graph_and_per_output_settings_120x40(snap_compare):
+    """Two outputs: the drawing marks them; the loss panel has loss, target and weight per output."""
+    assert snap_compare(app("mnist-multihead"), terminal_size=WIDE, run_before=keys("g", "down", "down"))

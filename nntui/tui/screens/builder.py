@@ -19,6 +19,7 @@ from ...engine.layers import LAYER_TYPES
 from ...spec.document import PresetDocument, starter_config
 from ...spec.keras_code import keras_code
 from ..view import StackView, stack_view
+from ..widgets.graph_view import GraphView
 from ..widgets.layer_details import LayerDetails, input_shapes
 from ..widgets.stack_table import StackTable
 from ..widgets.status_line import StatusLine
@@ -28,9 +29,10 @@ from ..widgets.training_panel import TrainingPanel
 #: Buttons of the side panel (wide terminals): the same actions as the keys, for the mouse.
 LAYER_BUTTONS = (("+ Add", "add"), ("Edit", "edit"), ("Delete", "delete"), ("Duplicate", "duplicate"),
                  ("↑", "move(-1)"), ("↓", "move(1)"))
+GRAPH_BUTTONS = (("Branch", "branch"), ("Merge", "merge"), ("Output", "output"), ("Graph", "graph"))
 MODEL_BUTTONS = (("Undo", "undo"), ("Redo", "redo"), ("Input", "input_shape"), ("Keras", "keras"),
                  ("Open", "open"), ("Save", "save"))
-TRAIN_BUTTONS = (("▶ Train", "train"), ("? Help", "app.help"))
+TRAIN_BUTTONS = (("▶ Train", "train"), ("Weights", "load_weights"), ("? Help", "app.help"))
 
 
 
@@ -54,13 +56,25 @@ class BuilderScreen(Screen):
         Binding("shift+down,J", "move(1)", "Down", show=False, key_display="⇧↓", tooltip="Move the selected layer down"),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last change"),
         Binding("U,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone change"),
+        Binding("b", "branch", "Branch", show=False,
+                tooltip="Add a branch: a new layer that reads the selected row (not the layer above it)"),
+        Binding("m", "merge", "Merge", show=False,
+                tooltip="Add a merge layer (Concatenate, Add, ...) joining the selected layer and the loose "
+                        "ends of the other branches (editable in its form)"),
+        Binding("O", "output", "Output", show=False,
+                tooltip="Make the selected layer an output too, or no longer one (several outputs: each "
+                        "gets its loss, target and weight in the loss panel)"),
+        Binding("g", "graph", "Graph", show=False, tooltip="Draw the model as a graph (branches in columns) / back to the table"),
         Binding("i", "input_shape", "Input", show=False, tooltip="Edit the input shape"),
         Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
                                                                 "batch size, epochs, validation split"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
         Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the model as a preset TOML file"),
-        Binding("ctrl+o", "open", "Open", show=False, tooltip="Open a shipped preset or a preset file"),
+        Binding("ctrl+o", "open", "Open", show=False,
+                tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
+        Binding("w", "load_weights", "Weights", show=False,
+                tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
         Binding("ctrl+n", "clear", "New", show=False, tooltip="Start from an empty stack (undoable)"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
     ]
@@ -68,6 +82,7 @@ class BuilderScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.view: StackView | None = None
+        self.graph_mode = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -75,10 +90,11 @@ class BuilderScreen(Screen):
         with Horizontal(id="main"):
             with Vertical(id="stack-pane"):
                 yield StackTable(id="stack")
+                yield GraphView(id="graph")
                 yield TotalsBar(id="totals")
             with VerticalScroll(id="side"):
                 with VerticalGroup(id="actions"):
-                    for buttons in (LAYER_BUTTONS, MODEL_BUTTONS, TRAIN_BUTTONS):
+                    for buttons in (LAYER_BUTTONS, GRAPH_BUTTONS, MODEL_BUTTONS, TRAIN_BUTTONS):
                         with HorizontalGroup():
                             for label, action in buttons:
                                 target = action if action.startswith("app.") else f"screen.{action}"
@@ -94,6 +110,10 @@ class BuilderScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#stack").border_title = "Layers"
+        graph = self.query_one("#graph", GraphView)
+        graph.border_title = "Graph"
+        graph.border_subtitle = "g: table · b branch · m merge · O output"
+        graph.display = False
         self.query_one("#details").border_title = "Selected"
         self.query_one("#training").border_title = "Loss, optimizer, training (o)"
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
@@ -131,8 +151,12 @@ class BuilderScreen(Screen):
         doc = self.doc
         view = self.view = stack_view(doc)
         self.table.show(view, cursor_row)
+        self.table.border_subtitle = "g: draw the graph" if view.graph else ""
+        if self.graph_mode:
+            self.query_one("#graph", GraphView).show(view, self.cursor_row)
         self.query_one("#totals", TotalsBar).show(view)
-        self.query_one("#status", StatusLine).show(view, self.train_note() if view.ready else None)
+        self.query_one("#status", StatusLine).show(view, self.train_note() if view.ready else None,
+                                                   self.app.start_weights_note())
         self._show_details()
         where = "shipped preset" if doc.builtin else (str(doc.path) if doc.path else "not saved yet")
         self.title = f"nntui · {doc.preset.name}" + (" [modified]" if doc.dirty else "")
@@ -173,9 +197,28 @@ class BuilderScreen(Screen):
         if self.view is not None:
             self.query_one("#details", LayerDetails).show(self.doc, self.view, self.cursor_row)
 
+    def on_screen_resume(self) -> None:
+        # back from the training screen (or a dialog): what the next run starts from may have changed
+        if self.view is not None:
+            self.query_one("#status", StatusLine).show(self.view, self.train_note() if self.view.ready else None,
+                                                       self.app.start_weights_note())
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.graph_mode:
+            self.query_one("#graph", GraphView).move_to(self.cursor_row)
         self._show_details()
         self._update_actions()
+
+    def on_graph_view_highlighted(self, event: GraphView.Highlighted) -> None:
+        event.stop()
+        if event.row != self.cursor_row:
+            self.table.move_cursor(row=event.row, animate=False)
+
+    def on_graph_view_selected(self, event: GraphView.Selected) -> None:
+        event.stop()
+        if event.row != self.cursor_row:
+            self.table.move_cursor(row=event.row, animate=False)
+        self.action_edit()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -186,7 +229,7 @@ class BuilderScreen(Screen):
         if not self.is_mounted or self.view is None:
             return True
         layer = self.selected_layer
-        if action in ("delete", "duplicate"):
+        if action in ("delete", "duplicate", "output"):
             return True if layer is not None else None
         if action == "move":
             if layer is None:
@@ -203,7 +246,9 @@ class BuilderScreen(Screen):
 
     COMMAND_TITLES = {"Del": "Delete layer", "Dup": "Duplicate layer", "Up": "Move layer up",
                       "Down": "Move layer down", "Add": "Add layer", "Edit": "Edit layer", "Input": "Input shape",
-                      "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack"}
+                      "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack",
+                      "Branch": "Add a branch", "Merge": "Add a merge layer", "Output": "Toggle output",
+                      "Graph": "Graph drawing", "Weights": "Load weights"}
 
     def system_commands(self) -> Iterable[SystemCommand]:
         """Every builder action for the command palette (ctrl+p), so each is reachable by mouse too."""
@@ -260,6 +305,95 @@ class BuilderScreen(Screen):
             else:
                 self.app.apply(lambda d: d.update_layer(index, edit.config, name=edit.name, inputs=edit.inputs))
         self.app.push_screen(form, done)
+
+    # ------------------------------------------------------------------ graph actions
+    def action_graph(self) -> None:
+        """Switch between the table and the drawing of the graph (the selection is shared)."""
+        self.graph_mode = not self.graph_mode
+        graph = self.query_one("#graph", GraphView)
+        table = self.table
+        if self.graph_mode and self.view is not None:
+            graph.show(self.view, self.cursor_row)
+        graph.display = self.graph_mode
+        table.display = not self.graph_mode
+        (graph if self.graph_mode else table).focus()
+
+    def action_branch(self) -> None:
+        from .palette import PaletteScreen
+        source = self.selected_layer
+        source_name = "input" if source is None else self.doc.names()[source]
+
+        def picked(type_name: str | None) -> None:
+            if not type_name:
+                return
+            cls = LAYER_TYPES[type_name]
+            if any(f.required for f in cls.fields):
+                self._open_branch_form(type_name, source, source_name)
+            else:
+                self.app.apply(lambda d: d.add_branch(source, type_name, starter_config(type_name)))
+        self.app.push_screen(PaletteScreen(title=f"Add a branch from {source_name}"), picked)
+
+    def _open_branch_form(self, type_name: str, source: int | None, source_name: str) -> None:
+        from .layer_form import LayerFormScreen
+        view = self.view
+        row = 0 if source is None else source + 1
+        shape = view.rows[row].shape if view is not None and row < len(view.rows) else "?"
+        name = self.doc.fresh_name(type_name)
+        form = LayerFormScreen(type_name, starter_config(type_name), name=name, inputs=[source_name],
+                               title=f"Add {type_name} as a branch from {source_name}",
+                               context=f"will read {source_name} {shape} (a new branch beside the layers below it)")
+
+        def done(edit) -> None:
+            if edit is not None:
+                self.app.apply(lambda d: d.add_branch(source, type_name, edit.config, name=edit.name,
+                                                      inputs=edit.inputs))
+        self.app.push_screen(form, done)
+
+    def action_merge(self) -> None:
+        from .palette import PaletteScreen
+        after = self.selected_layer
+
+        def picked(type_name: str | None) -> None:
+            if not type_name:
+                return
+            self._open_merge_form(type_name, after)
+        self.app.push_screen(PaletteScreen(family="merge", title="Join branches with a merge layer"), picked)
+
+    def _open_merge_form(self, type_name: str, after: int | None) -> None:
+        from .layer_form import LayerFormScreen
+        doc = self.doc
+        joined = doc.merge_defaults(after)
+        form = LayerFormScreen(type_name, starter_config(type_name), name=doc.fresh_name(type_name), inputs=joined,
+                               title=f"Add {type_name}: which layers does it join?",
+                               context="inputs: the layers it joins, comma-separated (default: the selected "
+                                       "layer and the loose ends of the other branches)",
+                               focus="inputs")
+
+        def done(edit) -> None:
+            if edit is not None:
+                self.app.apply(lambda d: d.add_merge(after, type_name, edit.inputs or [], edit.config,
+                                                     name=edit.name))
+        self.app.push_screen(form, done)
+
+    def action_output(self) -> None:
+        layer = self.selected_layer
+        if layer is None:
+            return
+        name = self.doc.names()[layer]
+        if self.app.apply(lambda d: d.toggle_output(layer)):
+            outputs = self.doc.outputs
+            what = "is now an output" if name in outputs else "is no longer an output"
+            extra = (" · each output's loss, target and weight: o" if len(outputs) > 1 else "")
+            self.notify(f"{name} {what} (outputs: {', '.join(outputs)}){extra}", timeout=4)
+
+    def action_load_weights(self) -> None:
+        from .load_weights import LoadWeightsScreen
+
+        def loaded(path) -> None:
+            if path:
+                self.notify(f"Loaded the weights of {path}: the next run starts from them", timeout=4)
+                self.refresh_view()
+        self.app.push_screen(LoadWeightsScreen(), loaded)
 
     def action_edit(self) -> None:
         layer = self.selected_layer
@@ -335,10 +469,18 @@ class BuilderScreen(Screen):
         self.app.push_screen(SaveScreen())
 
     def action_open(self) -> None:
-        from .open_preset import OpenPresetScreen
+        from .open_preset import OpenPresetScreen, Resume
 
-        def opened(preset) -> None:
-            if preset is not None:
-                self.app.replace_document(preset)
-                self.notify(f"Opened {preset.name}", timeout=3)
+        def opened(result) -> None:
+            if isinstance(result, Resume):
+                self.app.replace_document(result.preset, checkpoint_dir=result.folder)
+                self.app.trained = result.state
+                self.app.start_note = (f"resumes the run checkpointed in {result.folder} after epoch "
+                                       f"{result.epochs}", result.state)
+                self.refresh_view()
+                self.notify(f"Resumed {result.preset.name} after epoch {result.epochs}: t trains on from there "
+                            f"(checkpoints go to {result.folder} again)", timeout=5)
+            elif result is not None:
+                self.app.replace_document(result)
+                self.notify(f"Opened {result.name}", timeout=3)
         self.app.push_screen(OpenPresetScreen(), opened)

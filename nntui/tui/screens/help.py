@@ -20,6 +20,11 @@ TABLE_KEYS = [
     ("tab / shift+tab", "Move between the stack and the side panel's settings (wide terminals)"),
     ("ctrl+p", "Command palette: every action by name (also clickable)"),
 ]
+GRAPH_KEYS = [
+    ("↑ ↓ / pgup pgdn / home end", "Move through the nodes in drawing order (the selection is the table's)"),
+    ("← →", "Scroll sideways when the drawing is wider than the pane"),
+    ("enter", "Edit the selected node (b, m, O, a, d ... act on it as on the table)"),
+]
 FORM_KEYS = [
     ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
     ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
@@ -54,6 +59,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from .palette import PaletteScreen
     return [
         ("Builder", binding_rows(BuilderScreen.BINDINGS) + TABLE_KEYS),
+        ("Graph drawing (g)", GRAPH_KEYS),
         ("Everywhere", binding_rows(NntuiApp.BINDINGS)),
         ("Add-layer palette", [("type", "Filter by name or description")] + binding_rows(PaletteScreen.BINDINGS)
          + [("enter", "Add the highlighted layer")]),

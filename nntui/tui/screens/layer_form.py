@@ -53,8 +53,9 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
 
     def __init__(self, type_name: str, config: dict | None = None, *, name: str | None = None,
                  inputs: list[str] | None = None, title: str = "", context: str = "",
-                 error: str | None = None, fix: str | None = None):
+                 error: str | None = None, fix: str | None = None, focus: str | None = None):
         super().__init__()
+        self.focus_field = focus  # "inputs" or "name": start there instead of the first setting
         self.type_name = type_name
         self.layer_cls = LAYER_TYPES[type_name]
         self.config = dict(config or {})
@@ -94,6 +95,8 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
         self.query_one("#form").border_title = "Layer settings"
         editors = list(self.query(".setting").results(FieldEditor))
         target = next((e for e in editors if not e.valid), editors[0] if editors else None)
+        if self.focus_field in ("inputs", "name") and all(e.valid for e in editors):
+            target = self.query_one(f"#layer-{self.focus_field}", FieldEditor)
         if target is not None:
             target.input.focus()
         else:

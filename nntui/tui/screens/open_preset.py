@@ -1,8 +1,11 @@
-"""Open another preset: a shipped one from the list, or a file by path (its error shown if it is bad)."""
+"""Open another preset: a shipped one from the list, a file by path (its error shown if it is bad), or
+resume a run from its checkpoint folder (the preset it trained, its weights, optimiser state and epochs)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,9 +17,20 @@ from textual.widgets.option_list import Option
 from ...spec.errors import PresetError
 from ...spec.loader import builtin_presets, load_preset
 from ...spec.preset import Preset
+from ..start_state import CheckpointError, checkpoint_state
 from ..widgets.field_editor import FieldInput
 from .confirm import ConfirmScreen
 from .base import Dialog
+
+
+@dataclass
+class Resume:
+    """A checkpoint to continue: its preset, folder (as typed), epochs done and the trained state."""
+
+    preset: Preset
+    folder: str
+    epochs: int
+    state: Any
 
 
 def shipped_options() -> list[Option]:
@@ -32,7 +46,7 @@ def shipped_options() -> list[Option]:
     return options
 
 
-class OpenPresetScreen(Dialog[Preset | None]):
+class OpenPresetScreen(Dialog[Preset | Resume | None]):
     """Load a preset into the builder (asks first when there are unsaved changes)."""
 
     CSS_PATH = ["dialog.tcss", "open_preset.tcss"]
@@ -44,6 +58,8 @@ class OpenPresetScreen(Dialog[Preset | None]):
             yield OptionList(*shipped_options(), id="shipped")
             yield Static("Or a preset file (Enter opens):", classes="title")
             yield FieldInput(placeholder="path/to/preset.toml", id="path")
+            yield Static("Or resume a run from its checkpoint folder (Enter resumes):", classes="title")
+            yield FieldInput(placeholder="path/to/checkpoint-folder", id="checkpoint")
             yield Static("", id="open-error", classes="error", markup=False)
 
     def on_mount(self) -> None:
@@ -63,13 +79,40 @@ class OpenPresetScreen(Dialog[Preset | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
+        checkpoint = event.input.id == "checkpoint"
         if not text:
-            self.show_error("type the path of a .toml preset file")
+            self.show_error("type the path of a checkpoint folder (nntui --checkpoint DIR, or the checkpoint "
+                            "setting of the loss panel)" if checkpoint else "type the path of a .toml preset file")
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = self.app.cwd / path
-        self.load(str(path), shown=text)
+        if checkpoint:
+            self.resume(path, text)
+        else:
+            self.load(str(path), shown=text)
+
+    def resume(self, folder: Path, shown: str) -> None:
+        try:
+            preset, state, checkpoint = checkpoint_state(folder)
+        except CheckpointError as exc:
+            self.show_error(str(exc).replace(str(folder), shown, 1))
+            return
+        except Exception as exc:  # a damaged folder must never take the app down
+            self.show_error(f"{shown}: not a usable checkpoint ({type(exc).__name__}: {exc})")
+            return
+        self._confirm_then_dismiss(Resume(preset, shown, checkpoint.epoch, state), preset.name)
+
+    def _confirm_then_dismiss(self, result, name: str) -> None:
+        if self.app.document.dirty:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(result)
+            self.app.push_screen(ConfirmScreen("Discard unsaved changes?",
+                                               f"Opening {name!r} replaces the model being edited.",
+                                               yes="Discard", no="Keep editing"), answer)
+            return
+        self.dismiss(result)
 
     def load(self, ref: str, shown: str | None = None) -> None:
         try:
@@ -80,15 +123,7 @@ class OpenPresetScreen(Dialog[Preset | None]):
                 message = message.replace(exc.source, shown, 1)
             self.show_error(message)
             return
-        if self.app.document.dirty:
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.dismiss(preset)
-            self.app.push_screen(ConfirmScreen("Discard unsaved changes?",
-                                               f"Opening {preset.name!r} replaces the model being edited.",
-                                               yes="Discard", no="Keep editing"), answer)
-            return
-        self.dismiss(preset)
+        self._confirm_then_dismiss(preset, preset.name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

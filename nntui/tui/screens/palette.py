@@ -22,10 +22,13 @@ from .base import Dialog
 FAMILY_ORDER = ("core", "conv", "pooling", "normalization", "recurrent", "merge")
 
 
-def layer_choices(query: str = "") -> list[str]:
-    """Layer type names matching ``query``: name prefix first, then name or description containing it."""
+def layer_choices(query: str = "", family: str | None = None) -> list[str]:
+    """Layer type names matching ``query``: name prefix first, then name or description containing it.
+
+    ``family`` keeps only that family's types (e.g. ``merge``).
+    """
     q = query.strip().lower()
-    names = list(LAYER_TYPES)
+    names = [n for n in LAYER_TYPES if family is None or LAYER_TYPES[n].family == family]
     families = {n: LAYER_TYPES[n].family for n in names}
 
     def family_rank(n: str) -> int:
@@ -51,9 +54,14 @@ class PaletteScreen(Dialog[str | None]):
         Binding("up", "cursor(-1)", "Previous", show=False, priority=True),
     ]
 
+    def __init__(self, *, family: str | None = None, title: str = "Add a layer") -> None:
+        super().__init__()
+        self.family = family
+        self.heading = title
+
     def compose(self) -> ComposeResult:
         with VerticalGroup(classes="dialog", id="palette"):
-            yield Static("Add a layer", classes="title")
+            yield Static(self.heading, classes="title", markup=False)
             yield FieldInput(placeholder="type to filter, e.g. dense, conv, pool", compact=True, id="filter")
             yield OptionList(id="choices")
 
@@ -64,7 +72,7 @@ class PaletteScreen(Dialog[str | None]):
     def _fill(self, query: str) -> None:
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
-        names = layer_choices(query)
+        names = layer_choices(query, self.family)
         width = max((len(n) for n in LAYER_TYPES), default=8)
         last_family = None
         for name in names:

@@ -16,11 +16,14 @@ class StatusLine(Static):
     def __init__(self, **kwargs):
         super().__init__("", markup=False, **kwargs)
 
-    def show(self, view: StackView, train_note: str | None = None) -> None:
-        """Render the view's status; ``train_note`` explains a Train action that is unavailable."""
+    def show(self, view: StackView, train_note: str | None = None, start_note: str | None = None) -> None:
+        """Render the view's status; ``train_note`` explains a Train action that is unavailable;
+        ``start_note`` says what the next run starts from (loaded weights, a checkpoint)."""
         text = view.status
         if train_note:
             text += f"\n  Train (t) is unavailable: {train_note}."
+        elif start_note and view.ready:
+            text += f"\n  The next run {start_note}."
         self.update(text)
         self.set_class(view.ready, "-ready")
         self.set_class(not view.ready, "-error")
