@@ -77,6 +77,15 @@ class TrainingEnded(Message, bubble=False):
         self.result = result
 
 
+class TrainingNotice(Message, bubble=False):
+    """Something the user should know that does not end the run (e.g. a checkpoint could not be written)."""
+
+    def __init__(self, text: str, severity: str = "information") -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+
+
 class TrainingFailed(Message, bubble=False):
     """The run could not start or crashed: one line for the user."""
 
@@ -86,4 +95,4 @@ class TrainingFailed(Message, bubble=False):
 
 
 __all__ = ["TrainingLoading", "TrainingReady", "TrainingProgress", "TrainingEpoch", "TrainingEnded",
-           "TrainingFailed"]
+           "TrainingNotice", "TrainingFailed"]

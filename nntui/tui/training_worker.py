@@ -23,12 +23,14 @@ from typing import Callable
 
 import numpy as np
 
+from ..engine.early_stopping import EarlyStopping
 from ..engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
 from ..engine.model import Model
 from ..engine.shapes import format_shape
 from ..engine.training import Dataset, Trainer
 from ..headless.metrics_file import event_record
 from ..spec import build_model, full_check, make_trainer, output_plans
+from ..spec.checkpoint import CheckpointError, save_checkpoint
 from ..spec.datasets import load_arrays, make_datasets
 from ..spec.preset import ModelSpec, Preset, TrainingSpec
 from . import messages as msg
@@ -252,6 +254,9 @@ class TrainedState:
     history: LiveHistory
     epochs_completed: int = 0
     steps_done: int = 0
+    #: The epoch the next run should end at (e.g. a resumed checkpoint's planned epochs); None: the next
+    #: run trains the preset's number of epochs more. Used once.
+    planned_epochs: int | None = None
     busy: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -399,7 +404,7 @@ class TrainingJob:
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
-                 frame_wait: float | None = None):
+                 frame_wait: float | None = None, checkpoint_dir=None):
         self.preset = preset
         self.data_dir = data_dir
         self.control = control
@@ -408,6 +413,8 @@ class TrainingJob:
         self.arrays = arrays
         self.interval = interval
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
+        self.checkpoint_dir = checkpoint_dir
+        self._checkpoint_failed = False
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
         # live fields
@@ -515,8 +522,13 @@ class TrainingJob:
         trainer = state.trainer
         initial = state.epochs_completed
         epochs = initial + t.epochs
+        if state.planned_epochs is not None and state.planned_epochs > initial:
+            epochs = state.planned_epochs
+        state.planned_epochs = None
+        early = EarlyStopping(**t.early_stopping) if getattr(t, "early_stopping", None) else None
+        past = [dict(logs) for _, logs, _ in state.history.rows] if initial else None
         run = trainer.fit(data.train, epochs=epochs, batch_size=t.batch_size, validation=data.val, test=data.test,
-                          initial_epoch=initial, keep_test_predictions=True)
+                          initial_epoch=initial, keep_test_predictions=True, early_stopping=early, history=past)
         steps = run.steps_per_epoch
         history = state.history
         history.epochs = epochs
@@ -588,11 +600,26 @@ class TrainingJob:
                 state.epochs_completed = event.epoch
                 self._last_val_seconds = event.seconds - event.train_seconds
                 self._post(msg.TrainingEpoch(event))
+                if self.checkpoint_dir:
+                    self._checkpoint(run, state, event)
                 self._post_snapshot(history)
             elif isinstance(event, RunStarted):
                 history.records.append(event_record(event))
             elif isinstance(event, RunEnded):
                 return event
+
+    def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
+        """After an epoch, like ``--checkpoint``: everything needed to continue, written atomically."""
+        import json
+
+        lines = [json.dumps(r) + "\n" for r in state.history.records if r.get("event") != "start"]
+        try:
+            save_checkpoint(self.checkpoint_dir, self.preset, state.trainer, run, event.epoch,
+                            finished=getattr(event, "final", False), metrics_lines=lines)
+        except (CheckpointError, OSError) as exc:
+            if not self._checkpoint_failed:
+                self._checkpoint_failed = True
+                self._post(msg.TrainingNotice(f"No checkpoint: {exc}", "error"))
 
     def _on_batch(self, ev: BatchEnded, history: LiveHistory, n_train: int) -> None:
         """Per batch, only what cannot wait: the curves' point. The snapshot is built when posted."""

@@ -360,3 +360,59 @@ def test_two_outputs_and_no_validation_set():
             assert row[2] == f"{s.epoch_events[0].logs['digit_accuracy']:.4f}" and row[3] == "–"
             assert s.query_one(TrainingConfusion).matrix.shape == (10, 10)
     run(go())
+
+
+def test_early_stopping_of_the_preset_applies_and_checkpoints_are_written(tmp_path):
+    from nntui.spec.checkpoint import load_checkpoint
+
+    preset = small_preset(epochs=5, extra='[training.early_stopping]\nmonitor = "loss"\npatience = 0\n'
+                                           'min_delta = 10.0\n')
+
+    async def go():
+        app = harness(preset, checkpoint_dir=str(tmp_path / "ckpt"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "ended",
+                           what="the run")
+            s = screen_of(app)
+            ended = s.result.ended
+            assert ended.reason == "early_stopping" and ended.epochs_completed == 2
+            assert "stopped early" in static_text(s.query_one("#training-state", Static))
+            assert "Early stopping" in static_text(s.query_one("#training-notice", Static))
+            checkpoint = load_checkpoint(tmp_path / "ckpt")
+            assert checkpoint.epoch == 2 and checkpoint.finished
+            assert (tmp_path / "ckpt" / "metrics.jsonl").read_text().count('"event": "epoch"') == 2
+    run(go())
+
+
+def test_a_checkpoint_that_cannot_be_written_is_a_notification_not_a_crash(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+
+    async def go():
+        app = harness(small_preset(epochs=2), checkpoint_dir=str(blocker / "ckpt"))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "ended",
+                           what="the run")
+            assert screen_of(app).result.ended.reason == "completed"
+            assert any("No checkpoint" in str(n.message) for n in app._notifications)
+    run(go())
+
+
+def test_planned_epochs_of_a_kept_state_set_where_the_next_run_ends():
+    """A resumed checkpoint (the builder sets ``planned_epochs``) trains up to its planned epoch, once."""
+    preset = small_preset(epochs=1)
+
+    async def go():
+        app = harness(preset)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "ended",
+                           what="the first run")
+            await pilot.press("escape")
+            await pilot.pause()
+            app.trained.planned_epochs = 3
+            app.push_screen(TrainingScreen(preset, arrays=ARRAYS))
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "ended",
+                           what="the resumed run")
+            assert app.trained.epochs_completed == 3 and app.trained.planned_epochs is None
+            assert [r[0] for r in table_rows(screen_of(app))] == ["1", "2", "3"]
+    run(go())

@@ -69,7 +69,9 @@ class TrainingScreen(Screen):
     Optional arguments (tests, benchmarks, snapshots): ``arrays`` (MnistArrays to use instead of
     loading), ``deterministic`` (hide clock-based figures: speeds, times), ``pause_at`` (pause by
     itself after that global step), ``continue_training`` (False: always fresh weights),
-    ``interval`` (seconds between the worker's progress snapshots).
+    ``interval`` (seconds between the worker's progress snapshots), ``checkpoint_dir`` (checkpoint
+    after each epoch like ``--checkpoint``; default: ``app.document.checkpoint_dir`` when the app has it).
+    The preset's early stopping applies as in ``--headless``.
     """
 
     CSS_PATH = "training.tcss"
@@ -97,8 +99,8 @@ class TrainingScreen(Screen):
 
     def __init__(self, preset: Preset, data_dir: str | None = None, *, arrays=None, deterministic: bool = False,
                  pause_at: int | None = None, continue_training: bool = True,
-                 interval: float = PROGRESS_INTERVAL, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 interval: float = PROGRESS_INTERVAL, checkpoint_dir: str | None = None, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.preset = preset
         self.data_dir = data_dir
@@ -107,6 +109,7 @@ class TrainingScreen(Screen):
         self.pause_at = pause_at
         self.continue_training = continue_training
         self.interval = interval
+        self.checkpoint_dir = checkpoint_dir
         self.phase = "loading"  # loading, running, pausing, paused, stopping, ended, failed
         self.control: RunControl | None = None
         self.state: TrainedState | None = None
@@ -224,10 +227,17 @@ class TrainingScreen(Screen):
         else:
             self.query_one(TrainingResults).clear("The test results appear here when this run ends.")
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval)
+                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
         self._work(job)
         self._status()
         self.refresh_bindings()
+
+    def _checkpoint_dir(self) -> str | None:
+        """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
+        if self.checkpoint_dir:
+            return self.checkpoint_dir
+        document = getattr(self.app, "document", None)
+        return getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:
@@ -347,12 +357,19 @@ class TrainingScreen(Screen):
             what = ended.message[:1].upper() + ended.message[1:] if ended.message else "Stopped"
             self._notice(f"■ {what}; the weights so far are kept. {self._test_line(ended)}", "info")
             self.query_one(TabbedContent).active = "tab-results"
+        elif ended.reason == "early_stopping":
+            what = ended.message[:1].upper() + ended.message[1:] if ended.message else "Stopped early"
+            self._notice(f"✓ {what}. {self._test_line(ended)}", "info")
+            self.query_one(TabbedContent).active = "tab-results"
         else:
             self._notice(None)
             self.query_one(TabbedContent).active = "tab-results"
         self._progress_row()
         self._status()
         self.refresh_bindings()
+
+    def on_training_notice(self, message: msg.TrainingNotice) -> None:
+        self.notify(message.text, severity=message.severity, timeout=8)
 
     def on_training_failed(self, message: msg.TrainingFailed) -> None:
         self.phase = "failed"
@@ -545,9 +562,10 @@ class TrainingScreen(Screen):
             ended = self.result.ended if self.result else None
             if ended is not None and ended.reason == "non_finite":
                 text = Text("✗ loss not finite", "bold red")
-            elif ended is not None and ended.reason == "stopped":
+            elif ended is not None and ended.reason in ("stopped", "early_stopping"):
                 acc = f" · test accuracy {ended.test_accuracy:.2%}" if ended.test_accuracy is not None else ""
-                text = Text(f"■ stopped{acc}", "bold yellow")
+                text = Text(f"■ stopped{acc}" if ended.reason == "stopped" else f"✓ stopped early{acc}",
+                            "bold yellow" if ended.reason == "stopped" else "bold green")
             elif ended is not None and ended.test_accuracy is not None:
                 text = Text(f"✓ test accuracy {ended.test_accuracy:.2%}", "bold green")
             else:
@@ -606,9 +624,13 @@ class TrainingScreen(Screen):
         out = Text()
         reason = {"completed": ("✓ Training completed", "bold green"),
                   "stopped": ("■ Training stopped", "bold yellow"),
-                  "non_finite": ("✗ Training stopped: the loss is not finite", "bold red")}[ended.reason]
+                  "early_stopping": ("✓ Training stopped early", "bold green"),
+                  "non_finite": ("✗ Training stopped: the loss is not finite", "bold red")}.get(
+                      ended.reason, (f"■ Training ended ({ended.reason})", "bold yellow"))
         out.append(reason[0], reason[1])
         out.append(f" after {ended.epochs_completed} epoch{'s' if ended.epochs_completed != 1 else ''}.\n")
+        if ended.reason == "early_stopping" and ended.message:
+            out.append(ended.message[:1].upper() + ended.message[1:] + "\n", "dim")
         if ended.test_logs is not None:
             n = int(result.confusion.sum()) if result.confusion is not None else (self.info.n_test if self.info else 0)
             out.append("Test set: ", "bold")
