@@ -63,14 +63,17 @@ def cpu_busy(seconds: float = 2.0) -> float:
     return 1.0 - (i1 - i0) / max(1, t1 - t0)
 
 
-def wait_for_quiet(limit: float = 0.15, patience: float = 1800.0) -> None:
-    """On a shared machine: wait until other processes leave the CPUs (mostly) idle."""
+def wait_for_quiet(limit: float = 0.10, patience: float = 3600.0) -> None:
+    """On a shared machine: wait until other processes leave the CPUs (mostly) idle for 5 s."""
     start = time.monotonic()
-    busy = cpu_busy()
+    busy = cpu_busy(5.0)
+    waited = False
     while busy > limit and time.monotonic() - start < patience:
-        print(f"(other processes keep {busy:.0%} of the CPUs busy: waiting)", flush=True)
-        time.sleep(20)
-        busy = cpu_busy()
+        if not waited:
+            print(f"(other processes keep {busy:.0%} of the CPUs busy: waiting)", flush=True)
+            waited = True
+        time.sleep(10)
+        busy = cpu_busy(5.0)
 
 
 def arrays_for(preset) -> MnistArrays:
@@ -208,7 +211,7 @@ def main() -> None:
     arrays = arrays_for(preset)
     print(f"preset {preset.name}, {args.epochs} epochs x {args.rounds} rounds, batch {preset.training.batch_size}, "
           f"data: {arrays.source}, app size {size[0]}x{size[1]}", flush=True)
-    head, app = [], []
+    head, app, rounds = [], [], []
     for r in range(args.rounds):
         if args.wait_quiet:
             wait_for_quiet()
@@ -219,8 +222,11 @@ def main() -> None:
         a = asyncio.run(in_app(preset, arrays, size))
         head += h
         app += a
+        rounds.append((h, a))
         print(f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h)
               + " | app " + " ".join(f"{s:.3f}" for s in a), flush=True)
+    ratios = [statistics.median(a) / statistics.median(h) for h, a in rounds]
+    print(f"per-round ratio app/headless: {' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}")
     mh, ma = statistics.median(head), statistics.median(app)
     print(f"train seconds per epoch (median): headless {mh:.3f} s, app {ma:.3f} s, ratio app/headless {ma / mh:.3f}")
     # on a shared machine the fastest epoch of each side is the one least disturbed by other processes
