@@ -28,6 +28,9 @@ from ..spec.loader import builtin_dirs
 from ..spec.preset import Preset
 from .screens.builder import BuilderScreen
 from .typeahead import TypeAhead
+from .widgets.safe_lists import guard_command_palette
+
+guard_command_palette()  # pgdn right after ctrl+p crashed inside Textual (see widgets/safe_lists.py)
 
 TRAINING_MODULE = "nntui.tui.screens.training"
 NOT_INSTALLED = "training screen not installed"
@@ -150,6 +153,13 @@ class NntuiApp(App[int]):
         return True
 
     # ------------------------------------------------------------------ app-wide actions
+    def action_command_palette(self) -> None:
+        # Textual only looks at the top screen: with a dialog opened over the palette (? or ctrl+q in
+        # it), a second ctrl+p pushed another palette with the same id and crashed (DuplicateIds)
+        from textual.command import CommandPalette
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            super().action_command_palette()
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
         if not isinstance(self.screen, HelpScreen):

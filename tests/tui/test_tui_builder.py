@@ -115,6 +115,16 @@ async def test_delete_is_disabled_on_the_input_row(app_factory):
         assert len(app.document.layers) == 2
 
 
+async def test_home_and_end_go_to_the_input_row_and_the_last_layer(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        assert table(app).selected_layer == 1
+        await pilot.press("home")
+        assert table(app).cursor_row == 0 and table(app).selected_layer is None
+
+
 async def test_move_and_duplicate(app_factory):
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui_helpers import NARROW, layer_types
 from textual.widgets import OptionList, TextArea
 
-from nntui.spec import load_preset, loads
+from nntui.spec import loads
 from nntui.spec.keras_code import keras_code
 from nntui.tui.screens.builder import BuilderScreen
 from nntui.tui.screens.confirm import ConfirmScreen

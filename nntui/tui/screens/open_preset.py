@@ -19,6 +19,7 @@ from ...spec.loader import builtin_presets, load_preset
 from ...spec.preset import Preset
 from ..start_state import CheckpointError, checkpoint_state
 from ..widgets.field_editor import FieldInput
+from ..widgets.safe_lists import SafeOptionList
 from .confirm import ConfirmScreen
 from .base import Dialog
 
@@ -55,7 +56,7 @@ class OpenPresetScreen(Dialog[Preset | Resume | None]):
     def compose(self) -> ComposeResult:
         with VerticalGroup(classes="dialog", id="open"):
             yield Static("Shipped presets (Enter opens)", classes="title")
-            yield OptionList(*shipped_options(), id="shipped")
+            yield SafeOptionList(*shipped_options(), id="shipped")
             yield Static("Or a preset file (Enter opens):", classes="title")
             yield FieldInput(placeholder="path/to/preset.toml", id="path")
             yield Static("Or resume a run from its checkpoint folder (Enter resumes):", classes="title")

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ...engine.layers import LAYER_TYPES
 from ..widgets.field_editor import FieldInput
+from ..widgets.safe_lists import SafeOptionList
 from .base import Dialog
 
 FAMILY_ORDER = ("core", "conv", "pooling", "normalization", "recurrent", "merge")
@@ -63,7 +64,7 @@ class PaletteScreen(Dialog[str | None]):
         with VerticalGroup(classes="dialog", id="palette"):
             yield Static(self.heading, classes="title", markup=False)
             yield FieldInput(placeholder="type to filter, e.g. dense, conv, pool", compact=True, id="filter")
-            yield OptionList(id="choices")
+            yield SafeOptionList(id="choices")
 
     def on_mount(self) -> None:
         self._fill("")

@@ -7,6 +7,7 @@ no model state of its own. Table row 0 is the input; row ``i + 1`` is layer ``i`
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ..css import tcss
@@ -27,6 +28,11 @@ class StackTable(DataTable):
     """The stack of layers with shapes and parameter counts."""
 
     DEFAULT_CSS = tcss(__file__)
+    # a row cursor: Home and End go to the input row and the last layer (DataTable scrolls sideways)
+    BINDINGS = [
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
+    ]
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
         "stack-table--error", "stack-table--unknown", "stack-table--input", "stack-table--muted",
     }
@@ -36,6 +42,14 @@ class StackTable(DataTable):
         self.view: StackView | None = None
         self._graph: bool | None = None
         self._widths: tuple | None = None
+
+    def action_first_row(self) -> None:
+        """Move the cursor to the input row."""
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        """Move the cursor to the last layer."""
+        self.move_cursor(row=max(0, self.row_count - 1))
 
     @staticmethod
     def layer_index(row: int) -> int | None:

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.widgets import Label, Select, Static
 
-from ...engine.config import Field
 from ...engine.losses import LOSSES
 from ...engine.optimizers import OPTIMIZERS
 from ...spec.document import (CHECKPOINT_FIELD, EARLY_STOPPING_FIELDS, LOSS_WEIGHT_FIELD, TRAINING_FIELDS,
@@ -21,6 +20,7 @@ from ...spec.document import (CHECKPOINT_FIELD, EARLY_STOPPING_FIELDS, LOSS_WEIG
 from ...spec.targets import TARGET_RULES
 from ..css import tcss
 from .field_editor import FieldEditor
+from .safe_lists import SafeSelect
 
 LOOP_FIELDS = ("batch_size", "epochs", "validation_split")
 ES_FIELDS = {f.name: f for f in EARLY_STOPPING_FIELDS}
@@ -28,7 +28,7 @@ ES_EDITED = ("patience", "min_delta", "mode", "restore_best_weights")  # the mon
 OFF, ON = "off", "on"
 
 
-class LossSelect(Select):
+class LossSelect(SafeSelect):
     """The loss of one output (``output`` None: the model's only loss)."""
 
     def __init__(self, output: str | None, value: str, **kwargs):
@@ -36,7 +36,7 @@ class LossSelect(Select):
         self.output = output
 
 
-class TargetSelect(Select):
+class TargetSelect(SafeSelect):
     """How one output's target comes from the digit label."""
 
     def __init__(self, output: str | None, value: str, **kwargs):
@@ -68,7 +68,7 @@ class TrainingPanel(VerticalGroup):
         yield Static("Optimizer", classes="heading")
         with HorizontalGroup(classes="select-row"):
             yield Label("optimizer", classes="name")
-            yield Select([(name, name) for name in OPTIMIZERS], value=doc.preset.training.optimizer.type,
+            yield SafeSelect([(name, name) for name in OPTIMIZERS], value=doc.preset.training.optimizer.type,
                          allow_blank=False, compact=True, id="optimizer")
         yield Static("", id="optimizer-hint", classes="hint")
         yield VerticalGroup(*self._optimizer_rows(doc), id="optimizer-fields")
@@ -121,7 +121,7 @@ class TrainingPanel(VerticalGroup):
         es = doc.preset.training.early_stopping
         self._early_shown = (es is not None, tuple(monitor_choices(doc.preset)))
         rows = [HorizontalGroup(Label("early stopping", classes="name"),
-                                Select([(OFF, OFF), (ON, ON)], value=ON if es else OFF, allow_blank=False,
+                                SafeSelect([(OFF, OFF), (ON, ON)], value=ON if es else OFF, allow_blank=False,
                                        compact=True, id="es-enabled"), classes="select-row")]
         if es is None:
             return rows
@@ -129,7 +129,7 @@ class TrainingPanel(VerticalGroup):
         monitor = es.get("monitor", "val_loss")
         options = [(c, c) for c in ([monitor] if monitor not in choices else []) + choices]
         rows.append(HorizontalGroup(Label("monitor", classes="name"),
-                                    Select(options, value=monitor, allow_blank=False, compact=True, id="es-monitor"),
+                                    SafeSelect(options, value=monitor, allow_blank=False, compact=True, id="es-monitor"),
                                     classes="select-row"))
         for key in ES_EDITED:
             rows.append(FieldEditor(ES_FIELDS[key], es.get(key, ES_FIELDS[key].default), show_hint=False,
