@@ -40,8 +40,9 @@ class TrainingReady(Message, bubble=False):
 class TrainingProgress(Message, bubble=False):
     """A cumulative snapshot of the run (training_worker.Snapshot); only the newest matters.
 
-    ``drawn`` (a threading.Event, or None) is set by the screen once it has taken the snapshot in:
-    the worker waits for it (briefly) so that the handler does not run while the training thread does.
+    ``drawn`` (a threading.Event, or None) is set by the screen once the frame showing the snapshot
+    is drawn: the worker waits for it (at most FRAME_WAIT), so the UI thread's drawing does not run
+    while the training thread does.
     """
 
     def __init__(self, snapshot, drawn=None) -> None:

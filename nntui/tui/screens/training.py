@@ -43,15 +43,16 @@ from ..widgets.training_results import TrainingResults
 from .training_save import TrainingSavePrompt
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
-# Every frame the UI thread draws is CPU (and GIL) taken from the training thread, so while training
-# the screen redraws little: the head with each snapshot (5 a second), the anatomy twice a second,
+# Every frame the UI thread draws is CPU (and GIL) taken from the training thread (which waits while
+# a snapshot is drawn), so while training the screen redraws little: the head with each snapshot
+# (5 a second), the anatomy once a second,
 # the plots (the costliest: ~10 ms each in plotext) every 2 s or less often when they are slow to
 # draw (at most PLOT_BUDGET of the time), after an epoch's end (its validation point) unless they
 # were drawn less than EPOCH_PLOT_INTERVAL ago, and at once on a pause and at the end of the run.
 PLOT_BUDGET = 0.015
 MIN_PLOT_INTERVAL = 2.0
-EPOCH_PLOT_INTERVAL = 1.0
-ANATOMY_INTERVAL = 0.5
+EPOCH_PLOT_INTERVAL = 2.0
+ANATOMY_INTERVAL = 1.0
 PAUSED_REDRAW_DELAY = 0.03  # on a pause the head is drawn first, the rest this much later
 # The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
 # interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
@@ -304,17 +305,20 @@ class TrainingScreen(Screen):
             if s.paused:
                 self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_anatomy(s))
             else:
-                self.call_after_refresh(self._show_anatomy, s)
+                self.call_after_refresh(self._show_anatomy, s, message)
+                return
         if s.paused:
             self.set_timer(PAUSED_REDRAW_DELAY, self.refresh_bindings)
-        message.done()  # the worker waited for this handler (see TrainingProgress)
+        self.call_after_refresh(message.done)  # the worker waits for the frame (see TrainingProgress)
 
-    def _show_anatomy(self, s) -> None:
+    def _show_anatomy(self, s, message: msg.TrainingProgress | None = None) -> None:
         for anatomy in self._anatomies:
             if anatomy.display and (anatomy.id != "anatomy-compact" or self._tabs.active == "tab-anatomy"):
                 anatomy.show(s)
             else:
                 anatomy.snapshot_pending = s
+        if message is not None:  # the worker waits for the anatomy's frame too
+            self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for anatomy in self._anatomies:
