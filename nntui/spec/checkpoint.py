@@ -9,7 +9,6 @@ each epoch, so a crash or a signal at any moment leaves the previous checkpoint 
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..engine.training import Trainer, TrainingRun
 from .atomic import atomic_write
 from .errors import PresetError
 from .loader import loads
+from .npz_file import read_npz
 from .preset import Preset
 from .toml_writer import dumps
 
@@ -76,13 +76,8 @@ def save_checkpoint(folder, preset: Preset, trainer: Trainer, run: TrainingRun, 
 def load_checkpoint(folder) -> Checkpoint:
     """Read ``folder/checkpoint.npz``; CheckpointError when it is missing, damaged or of another format."""
     path = Path(folder) / FILE
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise CheckpointError(f"{path}: no checkpoint here (write one with --checkpoint DIR)") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise CheckpointError(f"{path}: not a readable checkpoint ({exc})") from None
+    arrays = read_npz(path, CheckpointError, "no checkpoint here (write one with --checkpoint DIR)",
+                      "not a readable checkpoint")
     try:
         meta = json.loads(arrays.pop("meta.json").tobytes().decode("utf-8"))
         if meta.get("format") != FORMAT:

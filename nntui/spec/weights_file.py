@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..engine.model import Model
 from .atomic import atomic_write
+from .npz_file import read_npz
 
 
 class WeightsError(ValueError):
@@ -26,13 +26,7 @@ def save_weights(model: Model, path) -> None:
 
 def load_weights(model: Model, path) -> None:
     """Load weights saved by :func:`save_weights`; WeightsError names the file and the first misfit."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            weights = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise WeightsError(f"{path}: no such file") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise WeightsError(f"{path}: not a readable .npz weights file ({exc})") from None
+    weights = read_npz(path, WeightsError, "no such file", "not a readable .npz weights file")
     try:
         model.set_weights(weights)
     except ValueError as exc:

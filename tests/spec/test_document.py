@@ -1,6 +1,7 @@
 """PresetDocument: the builder's one editable state, its operations, undo/redo and checks."""
 
 import pytest
+from preset_texts import MULTIHEAD
 
 from nntui.engine.config import ConfigError
 from nntui.engine.layers import LAYER_TYPES
@@ -178,39 +179,10 @@ def test_parse_names():
         parse_names("a b")
 
 
-GRAPH = """
-name = "heads"
-[model]
-input_shape = [784]
-outputs = ["digit", "parity"]
-[[model.layers]]
-type = "Dense"
-name = "trunk"
-units = 32
-activation = "relu"
-[[model.layers]]
-type = "Dense"
-name = "digit"
-inputs = ["trunk"]
-units = 10
-activation = "softmax"
-[[model.layers]]
-type = "Dense"
-name = "parity"
-inputs = ["trunk"]
-units = 1
-activation = "sigmoid"
-[training]
-loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
-loss_weights = { digit = 1.0, parity = 0.5 }
-targets = { parity = "parity" }
-"""
-
-
 def test_deleting_or_renaming_an_output_keeps_the_preset_loadable():
     from nntui.spec import loads
     from nntui.spec.toml_writer import dumps
-    doc = PresetDocument(loads(GRAPH))
+    doc = PresetDocument(loads(MULTIHEAD + "loss_weights = { digit = 1.0, parity = 0.5 }\n"))
     assert doc.check().ready
     doc.update_layer(1, name="digits")
     t = doc.preset.training

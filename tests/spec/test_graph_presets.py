@@ -4,38 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from preset_texts import MULTIHEAD
 
 from nntui.data.mnist import load_mnist
 from nntui.spec import PresetError, build_model, full_check, load_preset, loads, make_trainer, output_plans
 from nntui.spec.datasets import make_datasets
 
 GRAPH_PRESETS = ("mnist-two-branch", "mnist-multihead", "mnist-inception")
-
-MULTIHEAD = """
-name = "heads"
-[model]
-input_shape = [784]
-outputs = ["digit", "parity"]
-[[model.layers]]
-type = "Dense"
-name = "trunk"
-units = 16
-activation = "relu"
-[[model.layers]]
-type = "Dense"
-name = "digit"
-units = 10
-activation = "softmax"
-[[model.layers]]
-type = "Dense"
-name = "parity"
-inputs = ["trunk"]
-units = 1
-activation = "sigmoid"
-[training]
-loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
-targets = { parity = "parity" }
-"""
 
 
 def error_of(text: str) -> str:
@@ -142,7 +117,7 @@ def test_loss_weights_and_targets_per_output():
      "x.toml: model.outputs: 'digit' is listed twice"),
     (('outputs = ["digit", "parity"]', 'outputs = []'),
      "x.toml: model.outputs: expected a list of layer names, got []"),
-    (('inputs = ["trunk"]', 'inputs = ["bad name"]'),
+    (('name = "parity"\ninputs = ["trunk"]', 'name = "parity"\ninputs = ["bad name"]'),
      "x.toml: model.layers[2].inputs: expected a name of letters, digits, '_', '-' or '.', got 'bad name'"),
     (('loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }',
       'loss = { digit = "categorical_crossentropy" }'),
@@ -162,11 +137,11 @@ def test_bad_graph_fields_name_the_field(change, message):
 
 
 @pytest.mark.parametrize("change, index, message", [
-    (('inputs = ["trunk"]', 'inputs = ["nowhere"]'), 2,
+    (('name = "parity"\ninputs = ["trunk"]', 'name = "parity"\ninputs = ["nowhere"]'), 2,
      "layer 'parity' reads 'nowhere', which is not a layer name (names: input, trunk, digit, parity)"),
     (('name = "trunk"\n', 'name = "trunk"\ninputs = ["parity"]\n'), 0,
      "the layers form a cycle: trunk -> parity -> trunk"),
-    (('name = "digit"\n', 'name = "digit"\ninputs = ["trunk", "input"]\n'), 1,
+    (('name = "digit"\ninputs = ["trunk"]', 'name = "digit"\ninputs = ["trunk", "input"]'), 1,
      "Dense 'digit' takes 1 input(s); it was given 2"),
 ])
 def test_graph_errors_are_model_errors_at_a_layer(change, index, message):

@@ -2,41 +2,11 @@
 
 import ast
 
+from preset_texts import TWO_HEADS
+
 from nntui.spec import load_preset, loads
 from nntui.spec.document import PresetDocument
 from nntui.spec.keras_code import keras_code, layer_args, optimizer_call, py_value
-
-GRAPH = """
-name = "two heads"
-description = 'digit and parity from one trunk'
-[model]
-input_shape = [28, 28, 1]
-outputs = ["digit", "parity"]
-[[model.layers]]
-type = "Flatten"
-[[model.layers]]
-type = "Dense"
-name = "trunk"
-units = 64
-activation = "relu"
-[[model.layers]]
-type = "Dense"
-name = "digit"
-inputs = ["trunk"]
-units = 10
-activation = "softmax"
-[[model.layers]]
-type = "Dense"
-name = "parity"
-inputs = ["trunk"]
-units = 1
-activation = "sigmoid"
-[training]
-loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
-loss_weights = { digit = 1.0, parity = 0.5 }
-targets = { parity = "parity" }
-optimizer = { type = "adam", learning_rate = 0.0005, amsgrad = true }
-"""
 
 
 def calls(code: str) -> list[str]:
@@ -85,7 +55,7 @@ def test_edited_document_shows_in_code():
 
 
 def test_graph_uses_the_functional_api():
-    code = keras_code(loads(GRAPH))
+    code = keras_code(loads(TWO_HEADS))
     ast.parse(code)
     assert "keras.Sequential" not in code
     assert "inputs = keras.Input(shape=(28, 28, 1))" in code
@@ -98,7 +68,7 @@ def test_graph_uses_the_functional_api():
 
 
 def test_invalid_graph_still_gives_code_with_a_note():
-    preset = loads(GRAPH)
+    preset = loads(TWO_HEADS)
     preset.model.layers[2].inputs = ["nowhere"]
     code = keras_code(preset)
     ast.parse(code)

@@ -6,6 +6,7 @@ import stat
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from preset_texts import TWO_HEADS
 
 from nntui.engine.config import Field
 from nntui.engine.layers import LAYER_TYPES
@@ -15,38 +16,6 @@ from nntui.spec import load_preset, loads
 from nntui.spec.loader import builtin_presets
 from nntui.spec.preset import DataSpec, LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
 from nntui.spec.toml_writer import dumps, save_preset, toml_string, write_atomic
-
-GRAPH = """
-name = "two heads"
-description = 'digit and parity from one trunk'
-[model]
-input_shape = [28, 28, 1]
-outputs = ["digit", "parity"]
-[[model.layers]]
-type = "Flatten"
-[[model.layers]]
-type = "Dense"
-name = "trunk"
-units = 64
-activation = "relu"
-[[model.layers]]
-type = "Dense"
-name = "digit"
-inputs = ["trunk"]
-units = 10
-activation = "softmax"
-[[model.layers]]
-type = "Dense"
-name = "parity"
-inputs = ["trunk"]
-units = 1
-activation = "sigmoid"
-[training]
-loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
-loss_weights = { digit = 1.0, parity = 0.5 }
-targets = { parity = "parity" }
-optimizer = { type = "adam", learning_rate = 0.0005, amsgrad = true }
-"""
 
 
 def same(a: Preset, b: Preset) -> bool:
@@ -61,7 +30,7 @@ def test_shipped_presets_round_trip(name):
 
 
 def test_graph_preset_round_trips_and_writes_only_non_defaults():
-    preset = loads(GRAPH)
+    preset = loads(TWO_HEADS)
     text = dumps(preset)
     assert same(loads(text), preset)
     assert "use_bias" not in text and "kernel_initializer" not in text

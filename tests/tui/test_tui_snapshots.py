@@ -6,6 +6,7 @@ in the real app; nothing on these screens depends on a clock or randomness.
 
 from __future__ import annotations
 
+from preset_texts import HEADS
 from tui_helpers import NARROW, WIDE, install_training_screen, make_app
 
 from nntui.spec import loads
@@ -25,21 +26,7 @@ type = "Dense"
 name = "trunk"
 units = 64
 activation = "relu"
-[[model.layers]]
-type = "Dense"
-name = "digit"
-inputs = ["trunk"]
-units = 10
-activation = "softmax"
-[[model.layers]]
-type = "Dense"
-name = "parity"
-inputs = ["trunk"]
-units = 1
-activation = "sigmoid"
-[training]
-loss = { digit = "categorical_crossentropy", parity = "binary_crossentropy" }
-targets = { parity = "parity" }
+""" + HEADS + """\
 optimizer = { type = "adam", learning_rate = 0.001 }
 batch_size = 64
 """

@@ -82,6 +82,24 @@ class _Merge(Layer):
     def _grad_buffer(self, i: int, dy):
         return self.buffers.get(f"dx{i}", dy.shape, dy.dtype)
 
+    def _sum(self, xs):
+        """The element-wise sum of ``xs`` in the output buffer (Add and Average)."""
+        out = self.buffers.get("out", xs[0].shape, self.dtype)
+        np.add(xs[0], xs[1], out=out)
+        for x in xs[2:]:
+            out += x
+        self._n = len(xs)
+        return out
+
+    def _same_grad_for_all(self, dy):
+        """``dy`` for each of the ``_n`` inputs: the first gets dy itself, the others their own copies."""
+        grads = [dy]
+        for i in range(1, self._n):
+            g = self._grad_buffer(i, dy)
+            np.copyto(g, dy)
+            grads.append(g)
+        return grads
+
 
 class Add(_Merge):
     """Element-wise sum of its inputs (all of one shape)."""
@@ -93,22 +111,12 @@ class Add(_Merge):
         return (len(input_shape) - 1) * int(prod(input_shape[0][1:]))
 
     def forward(self, xs, training):
-        out = self.buffers.get("out", xs[0].shape, self.dtype)
-        np.add(xs[0], xs[1], out=out)
-        for x in xs[2:]:
-            out += x
-        self._n = len(xs)
-        return out
+        return self._sum(xs)
 
     def backward(self, dy):
         if not self.need_input_grad:
             return None
-        grads = [dy]  # dL/dx_i = dy for every input: the first gets dy itself, the others their own copies
-        for i in range(1, self._n):
-            g = self._grad_buffer(i, dy)
-            np.copyto(g, dy)
-            grads.append(g)
-        return grads
+        return self._same_grad_for_all(dy)  # dL/dx_i = dy for every input
 
 
 class Average(_Merge):
@@ -121,11 +129,7 @@ class Average(_Merge):
         return len(input_shape) * int(prod(input_shape[0][1:]))
 
     def forward(self, xs, training):
-        out = self.buffers.get("out", xs[0].shape, self.dtype)
-        np.add(xs[0], xs[1], out=out)
-        for x in xs[2:]:
-            out += x
-        self._n = len(xs)
+        out = self._sum(xs)
         out *= self.dtype.type(1.0 / len(xs))
         return out
 
@@ -133,12 +137,7 @@ class Average(_Merge):
         if not self.need_input_grad:
             return None
         dy *= dy.dtype.type(1.0 / self._n)
-        grads = [dy]
-        for i in range(1, self._n):
-            g = self._grad_buffer(i, dy)
-            np.copyto(g, dy)
-            grads.append(g)
-        return grads
+        return self._same_grad_for_all(dy)
 
 
 class Multiply(_Merge):
