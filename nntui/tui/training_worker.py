@@ -1,4 +1,4 @@
-"""The training screen's worker side: the run controller, the live history and the kept trained state.
+"""The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
 
 The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, builds (or
 reuses) the model and consumes the engine's one generator (``Trainer.fit``), exactly as the headless
@@ -10,35 +10,39 @@ cumulative snapshot, never one message per batch).
 What survives the screen: :class:`TrainedState`, stored by the screen on ``app.trained``. A later
 TrainingScreen for a preset whose model spec is equal continues from its weights (and its
 optimiser state when the loss and optimiser settings are unchanged too).
+
+Its pieces live next to it and are re-exported here: ``run_control``, ``live_history``,
+``trained_state`` and ``run_facts`` (the dataclasses the messages carry).
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
 from ..engine.early_stopping import EarlyStopping
 from ..engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
-from ..engine.model import Model
 from ..engine.shapes import format_shape
-from ..engine.training import Dataset, Trainer
+from ..engine.training import Trainer
 from ..headless.metrics_file import event_record
 from ..spec import build_model, full_check, make_trainer, output_plans
 from ..spec.checkpoint import CheckpointError, save_checkpoint
 from ..spec.datasets import load_arrays, make_datasets
-from ..spec.preset import ModelSpec, Preset, TrainingSpec
+from ..spec.preset import Preset
 from . import messages as msg
+from .live_history import MAX_CURVE_POINTS, Curves, LiveHistory
+from .run_control import RunControl
+from .run_facts import JobData, LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
+from .trained_state import TrainedState, _training_key
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
 READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
-MAX_CURVE_POINTS = 1024  # batch points kept per curve; older ones are merged in pairs beyond that
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 
 LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
@@ -46,352 +50,6 @@ CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
                "greater_than_4": ["0-4", "5-9"]}
 
 
-# ---------------------------------------------------------------------------------------------- control
-class RunControl:
-    """Pause, single-step, stop and close, shared by the UI thread (writer) and the worker (reader).
-
-    ``pause()`` takes effect before the worker's next ``next()``: the batch in flight finishes, the
-    worker posts a paused snapshot and waits. ``step()`` lets exactly one more batch through.
-    """
-
-    def __init__(self, *, pause_at: int | None = None):
-        self._cond = threading.Condition()
-        self.paused = False
-        self.stop_requested = False
-        self.closed = False
-        self._steps = 0
-        #: global step after which the worker pauses by itself (tests and snapshots)
-        self.pause_at = pause_at
-
-    def pause(self) -> None:
-        """Pause after the batch in flight."""
-        with self._cond:
-            self.paused = True
-            self._steps = 0
-            self._cond.notify_all()
-
-    def resume(self) -> None:
-        """Go on training."""
-        with self._cond:
-            self.paused = False
-            self._steps = 0
-            self._cond.notify_all()
-
-    def step(self, batches: int = 1) -> None:
-        """Stay paused but let ``batches`` more batches through."""
-        with self._cond:
-            self.paused = True
-            self._steps += batches
-            self._cond.notify_all()
-
-    def stop(self) -> None:
-        """End the run after the current step (the run then ends with reason 'stopped')."""
-        with self._cond:
-            self.stop_requested = True
-            self._cond.notify_all()
-
-    def close(self) -> None:
-        """Abandon the run as soon as the worker looks (the screen is going away)."""
-        with self._cond:
-            self.closed = True
-            self._cond.notify_all()
-
-    def must_wait(self) -> bool:
-        """Whether the worker should wait before its next ``next()`` call."""
-        with self._cond:
-            return self.paused and self._steps == 0 and not (self.stop_requested or self.closed)
-
-    def wait(self, timeout: float | None = None) -> float:
-        """Block while paused without step credit; returns the seconds spent waiting."""
-        t0 = time.perf_counter()
-        with self._cond:
-            self._cond.wait_for(lambda: not self.paused or self._steps > 0 or self.stop_requested
-                                or self.closed, timeout)
-        return time.perf_counter() - t0
-
-    def batch_done(self, global_step: int) -> None:
-        """Called by the worker after each batch: spends one step credit; honours ``pause_at``."""
-        with self._cond:
-            if self._steps > 0:
-                self._steps -= 1
-            if self.pause_at is not None and global_step >= self.pause_at:
-                self.pause_at = None
-                self.paused = True
-                self._steps = 0
-
-
-# ---------------------------------------------------------------------------------------------- history
-@dataclass(frozen=True)
-class Curves:
-    """An immutable copy of the curves for the plots (x in epochs: 1.5 = half-way through epoch 2)."""
-
-    batch_x: tuple = ()
-    batch_loss: tuple = ()
-    smooth_loss: tuple = ()
-    smooth_acc: tuple = ()
-    epoch_x: tuple = ()
-    train_loss: tuple = ()
-    train_acc: tuple = ()
-    val_loss: tuple = ()
-    val_acc: tuple = ()
-    epochs: int = 0
-    acc_key: str | None = "accuracy"
-
-
-class LiveHistory:
-    """Curves and per-epoch rows accumulated by the worker, bounded in size.
-
-    Batch points are kept at full resolution until MAX_CURVE_POINTS, then neighbours are merged in
-    pairs (each point becomes the mean of twice as many batches), so the cost per batch stays O(1)
-    and a snapshot stays small however long the run.
-    """
-
-    def __init__(self, acc_key: str | None = "accuracy"):
-        self.acc_key = acc_key
-        self.stride = 1
-        self._x: list[float] = []
-        self._loss: list[float] = []
-        self._sloss: list[float] = []
-        self._sacc: list[float] = []
-        self._pending = [0, 0.0, 0.0, 0.0, 0.0]  # count, sums of x, loss, smooth loss, smooth acc
-        self.rows: list[tuple[int, dict, float]] = []  # (epoch, logs, seconds) per finished epoch
-        self.records: list[dict] = []  # the metrics file's JSON objects (event_record)
-        self.ema_loss = None
-        self.ema_acc = None
-        self._ema_n = 0
-        self.beta = 0.9
-        self.epochs = 0
-
-    # -- batches
-    def add_batch(self, x: float, loss: float, acc: float | None, beta: float) -> None:
-        """One batch: its loss and accuracy; updates the (bias-corrected) moving averages."""
-        self._ema_n += 1
-        self.beta = beta
-        self.ema_loss = beta * (self.ema_loss or 0.0) + (1 - beta) * loss
-        if acc is not None:
-            self.ema_acc = beta * (self.ema_acc or 0.0) + (1 - beta) * acc
-        sloss, sacc = self.smoothed()
-        if sacc is None:
-            sacc = math.nan
-        p = self._pending
-        p[0] += 1
-        p[1] += x
-        p[2] += loss
-        p[3] += sloss
-        p[4] += sacc
-        if p[0] >= self.stride:
-            n = p[0]
-            self._x.append(p[1] / n)
-            self._loss.append(p[2] / n)
-            self._sloss.append(p[3] / n)
-            self._sacc.append(p[4] / n)
-            self._pending = [0, 0.0, 0.0, 0.0, 0.0]
-            if len(self._x) >= MAX_CURVE_POINTS:
-                self._halve()
-
-    def smoothed(self) -> tuple[float | None, float | None]:
-        """The current bias-corrected moving averages of the batch loss and accuracy."""
-        if self._ema_n == 0:
-            return None, None
-        corr = 1.0 - self.beta ** self._ema_n
-        return (self.ema_loss / corr if self.ema_loss is not None else None,
-                self.ema_acc / corr if self.ema_acc is not None else None)
-
-    def _halve(self) -> None:
-        for name in ("_x", "_loss", "_sloss", "_sacc"):
-            values = getattr(self, name)
-            even = len(values) // 2 * 2
-            merged = [(values[i] + values[i + 1]) / 2 for i in range(0, even, 2)]
-            setattr(self, name, merged + values[even:])
-        self.stride *= 2
-
-    def truncate(self, epoch: int) -> None:
-        """Forget batch points and rows after ``epoch`` (a continued run redoes an unfinished epoch)."""
-        keep = sum(1 for x in self._x if x <= epoch + 1e-9)
-        for name in ("_x", "_loss", "_sloss", "_sacc"):
-            del getattr(self, name)[keep:]
-        self._pending = [0, 0.0, 0.0, 0.0, 0.0]
-        self.rows = [r for r in self.rows if r[0] <= epoch]
-
-    # -- epochs
-    def add_epoch(self, event: EpochEnded) -> None:
-        """A finished epoch: one row for the table and the per-epoch points."""
-        self.rows.append((event.epoch, dict(event.logs), event.seconds))
-
-    def snapshot(self) -> Curves:
-        """An immutable copy for the UI thread."""
-        rows = self.rows
-        acc = self.acc_key
-        return Curves(
-            tuple(self._x), tuple(self._loss), tuple(self._sloss), tuple(self._sacc),
-            tuple(float(r[0]) for r in rows),
-            tuple(r[1].get("loss", math.nan) for r in rows),
-            tuple(r[1].get(acc, math.nan) if acc else math.nan for r in rows),
-            tuple(r[1].get("val_loss", math.nan) for r in rows),
-            tuple(r[1].get(f"val_{acc}", math.nan) if acc else math.nan for r in rows),
-            self.epochs, acc)
-
-
-# ---------------------------------------------------------------------------------------------- state
-def _training_key(t: TrainingSpec):
-    return (t.loss, t.optimizer, t.loss_weights, t.targets)
-
-
-@dataclass(eq=False)
-class TrainedState:
-    """The model trained last, kept on ``app.trained`` so that the builder can keep it "until the model changes".
-
-    ``matches(preset)`` tells whether a preset still describes this model (equal model spec). The
-    model's weights are those after the last finished batch; ``epochs_completed`` counts the epochs
-    fully trained (a later run continues with ``initial_epoch=epochs_completed``). ``busy`` is held by
-    the worker while it trains, so two runs never touch the weights at once.
-    """
-
-    model_spec: ModelSpec
-    training_spec: TrainingSpec
-    model: Model
-    trainer: Trainer
-    history: LiveHistory
-    epochs_completed: int = 0
-    steps_done: int = 0
-    #: The epoch the next run should end at (e.g. a resumed checkpoint's planned epochs); None: the next
-    #: run trains the preset's number of epochs more. Used once.
-    planned_epochs: int | None = None
-    busy: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @classmethod
-    def fresh(cls, preset: Preset, model: Model, trainer: Trainer, acc_key: str | None) -> "TrainedState":
-        return cls(copy.deepcopy(preset.model), copy.deepcopy(preset.training), model, trainer,
-                   LiveHistory(acc_key))
-
-    def matches(self, preset: Preset) -> bool:
-        """Whether ``preset`` describes this very model (same input shape, layers, settings, outputs)."""
-        return self.model_spec == preset.model
-
-    @property
-    def trained(self) -> bool:
-        """Whether any batch was trained (else the weights are the fresh initial ones)."""
-        return self.steps_done > 0
-
-
-# ---------------------------------------------------------------------------------------------- job data
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer line of the anatomy view."""
-
-    name: str
-    type: str
-    text: str  # 'Dense 512 relu'
-    shape: str  # '(None, 512)'
-    params: int
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """What the screen shows about the run that does not change while it trains."""
-
-    preset_name: str
-    layers: tuple
-    total_params: int
-    input_shape: tuple
-    output_shape: tuple
-    output_activation: str | None
-    loss_name: str
-    target_text: str
-    optimizer: str
-    learning_rate: float
-    batch_size: int
-    n_train: int
-    n_val: int
-    n_test: int
-    source: str
-    initial_epoch: int
-    epochs: int
-    continued: bool
-    steps_per_epoch: int
-    acc_key: str | None
-
-
-@dataclass
-class JobData:
-    """The loaded arrays and the datasets made from them (kept by the screen between runs)."""
-
-    arrays: object
-    train: Dataset
-    val: Dataset | None
-    test: Dataset
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The live state of the run, posted at most every PROGRESS_INTERVAL (cumulative: the last one wins)."""
-
-    phase: str = "train"  # 'train', 'validation', 'test'
-    epoch: int = 0
-    epochs: int = 0
-    step: int = 0
-    steps: int = 0
-    global_step: int = 0
-    initial_epoch: int = 0
-    batch_loss: float | None = None
-    loss: float | None = None
-    accuracy: float | None = None
-    smooth_loss: float | None = None
-    smooth_acc: float | None = None
-    learning_rate: float = 0.0
-    update_norm: float = 0.0
-    batch_shape: tuple = ()
-    samples_per_second: float | None = None
-    seconds_left: float | None = None
-    eval_done: int = 0
-    eval_total: int = 0
-    paused: bool = False
-    curves: Curves | None = None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The end of a run: the engine's RunEnded (with test metrics added for a stopped run), the
-    confusion matrix and some misclassified test images."""
-
-    ended: RunEnded
-    confusion: np.ndarray | None = None
-    class_names: tuple = ()
-    rule: str = "digit"
-    misclassified: tuple = ()  # (image uint8 28x28, true label text, predicted label text, test index)
-    test_errors: int = 0
-    curves: Curves | None = None
-    snapshot: Snapshot | None = None
-
-
-def layer_text(layer) -> str:
-    """'Dense 512 relu', 'Conv2D 32 3x3 relu', 'Dropout 0.5' (key settings only)."""
-    cfg = layer.config
-    parts = [type(layer).type_name]
-    for key in ("units", "filters"):
-        if key in cfg:
-            parts.append(str(cfg[key]))
-    if "kernel_size" in cfg:
-        k = cfg["kernel_size"]
-        parts.append(f"{k[0]}x{k[1]}" if isinstance(k, (tuple, list)) else f"{k}x{k}")
-    if "pool_size" in cfg:
-        k = cfg["pool_size"]
-        parts.append(f"{k[0]}x{k[1]}" if isinstance(k, (tuple, list)) else f"{k}x{k}")
-    if "rate" in cfg:
-        parts.append(f"{cfg['rate']:g}")
-    act = cfg.get("activation")
-    if act and act != "linear":
-        parts.append(act)
-    return " ".join(parts)
-
-
-def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
-    """k x k counts: rows are the true class, columns the predicted one."""
-    pred = np.clip(pred.astype(np.int64), 0, k - 1)
-    return np.bincount(true.astype(np.int64) * k + pred, minlength=k * k).reshape(k, k)
-
-
-# ---------------------------------------------------------------------------------------------- the job
 Post = Callable[[object], object]
 
 
@@ -739,5 +397,5 @@ def _is_user_error(exc: Exception) -> bool:
     return isinstance(exc, (DataError, PresetError))
 
 
-__all__ = ["RunControl", "LiveHistory", "Curves", "TrainedState", "TrainingJob", "RunInfo", "Snapshot",
-           "RunResult", "JobData", "confusion_matrix", "PROGRESS_INTERVAL"]
+__all__ = ["RunControl", "LiveHistory", "Curves", "TrainedState", "TrainingJob", "RunInfo", "Snapshot", "RunResult",
+           "JobData", "confusion_matrix", "PROGRESS_INTERVAL", "MAX_CURVE_POINTS", "LayerInfo", "layer_text"]
