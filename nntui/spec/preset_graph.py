@@ -1,0 +1,91 @@
+"""Questions about a preset's graph, and how its per-output tables follow the outputs.
+
+What each layer is called (given or automatic), what it reads, which layers are outputs; a loss and
+target rule that fit a new output; and the helpers the editing operations use so that a renamed,
+deleted or shifted output keeps its loss, target and weight (``_rename_output``,
+``_follow_default_output``) and so that automatic names cannot shift under a reader (``_pin_name``).
+"""
+
+from __future__ import annotations
+
+from ..engine.model import INPUT, automatic_names
+from .preset import Preset
+
+
+def _rename_output(p: Preset, old: str, new: str | None) -> None:
+    """Follow a renamed (``new``) or deleted (None) output layer in outputs and per-output tables."""
+    model, t = p.model, p.training
+    if model.outputs and old in model.outputs:
+        outs = [new if o == old else o for o in model.outputs]
+        model.outputs = [o for o in outs if o is not None] or None
+    for attr in ("loss", "loss_weights", "targets"):
+        table = getattr(t, attr)
+        if not isinstance(table, dict) or old not in table:
+            continue
+        value = table[old]
+        table = {(new if k == old else k): v for k, v in table.items() if not (k == old and new is None)}
+        if attr == "loss":
+            table = table or {}
+            if not table or model.outputs is None:
+                t.loss = next(iter(table.values()), value)  # one output left: a single loss
+                continue
+        setattr(t, attr, table or None)
+
+
+def layer_names(p: Preset) -> list[str]:
+    """Every layer's name as the model sees it: the given one, else Keras's automatic name."""
+    return automatic_names([ls.type for ls in p.model.layers], [ls.name for ls in p.model.layers])
+
+
+def resolved_inputs(p: Preset) -> list[list[str]]:
+    """What each layer reads: its given inputs, else the layer before it (``input`` for the first)."""
+    names = layer_names(p)
+    return [list(ls.inputs) if ls.inputs else ([INPUT] if i == 0 else [names[i - 1]])
+            for i, ls in enumerate(p.model.layers)]
+
+
+def output_names(p: Preset) -> list[str]:
+    """The model's outputs: the given list, else the last layer."""
+    if p.model.outputs:
+        return list(p.model.outputs)
+    names = layer_names(p)
+    return names[-1:]
+
+
+def _follow_default_output(old: Preset, new: Preset) -> None:
+    """Without explicit outputs the output is the last layer: per-output tables follow it."""
+    if old.model.outputs is not None or new.model.outputs is not None:
+        return
+    before, after = layer_names(old)[-1:], layer_names(new)[-1:]
+    if not before or not after or before == after:
+        return
+    t = new.training
+    for attr in ("loss", "loss_weights", "targets"):
+        table = getattr(t, attr)
+        if isinstance(table, dict) and before[0] in table and after[0] not in table:
+            setattr(t, attr, {(after[0] if k == before[0] else k): v for k, v in table.items()})
+
+
+def suggested_head(shape, activation: str | None) -> tuple[str, str]:
+    """A (loss, target rule) that fits an output of this shape: 10 classes -> the digit, 1 unit -> parity."""
+    units = shape[-1] if shape else None
+    if units == 1:
+        if activation == "sigmoid":
+            return "binary_crossentropy", "parity"
+        return "mean_squared_error", "digit_value"
+    return "categorical_crossentropy", "digit"
+
+
+def _pin_name(p: Preset, name: str) -> None:
+    """Give the layer called ``name`` (an automatic name) that name explicitly, so that later inserts
+    of same-type layers cannot shift it away from what reads it."""
+    if name == INPUT:
+        return
+    names = layer_names(p)
+    if name in names:
+        spec = p.model.layers[names.index(name)]
+        if spec.name is None:
+            spec.name = name
+
+
+__all__ = ["layer_names", "output_names", "resolved_inputs", "suggested_head"]
