@@ -15,32 +15,34 @@ The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.training_worker.TrainedState` (model, trainer, epochs trained, history).
 A later TrainingScreen for a preset whose model spec is equal (``app.trained.matches(preset)``)
 continues from those weights; the builder may drop it (``app.trained = None``) when the model changes.
+
+Its key actions live in :mod:`.training_keys` and the drawing of the head, epoch table and summary in
+:mod:`.training_drawing` (mixins of :class:`TrainingScreen`); :class:`TrainingHarnessApp` lives in
+:mod:`.training_harness` and is re-exported here.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from ...headless.format import duration, readable_count
 from ...spec.preset import Preset
-from ...spec.weights_file import WeightsError, atomic_write, save_weights
 from .. import messages as msg
 from ..training_worker import PROGRESS_INTERVAL, RunControl, TrainedState, TrainingJob
-from ..widgets.training_anatomy import TrainingAnatomy, fmt
+from ..widgets.training_anatomy import TrainingAnatomy
 from ..widgets.training_plots import TrainingPlot, TrainingPlotPanel
 from ..widgets.training_progress import TrainingProgressBar
 from ..widgets.training_results import TrainingResults
-from .training_save import TrainingSavePrompt
+from .training_drawing import PAUSED, RUNNING, TrainingDrawing
+from .training_harness import TrainingHarnessApp, main
+from .training_keys import TrainingKeys
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
 # Every frame the UI thread draws is CPU (and GIL) taken from the training thread (which waits while
@@ -61,10 +63,8 @@ SWITCH_INTERVAL = 0.0005
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 30
 
-RUNNING, PAUSED = "running", "paused"
 
-
-class TrainingScreen(Screen):
+class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
     """Trains ``preset`` and shows it live.
 
     Optional arguments (tests, benchmarks, snapshots): ``arrays`` (MnistArrays to use instead of
@@ -382,316 +382,8 @@ class TrainingScreen(Screen):
         self._status()
         self.refresh_bindings()
 
-    # ------------------------------------------------------------------------------------- actions
-    def check_action(self, action: str, parameters) -> bool | None:
-        phase = self.phase
-        if action == "pause":
-            return phase in (RUNNING, "loading")
-        if action == "resume":
-            return phase in ("pausing", PAUSED) and not self._saving
-        if action == "step":
-            return phase in (RUNNING, "pausing", PAUSED) and not self._saving
-        if action == "stop":
-            return phase in ("loading", RUNNING, "pausing", PAUSED)
-        if action in ("again", "restart"):
-            return phase in ("ended", "failed") and not self._saving
-        if action == "save_weights":
-            return (phase == "ended" or phase == PAUSED) and self.state is not None and not self._saving
-        if action == "save_metrics":
-            return phase in ("ended", PAUSED) and self.state is not None and not self._saving
-        if action == "tab":
-            if parameters and parameters[0] == "tab-anatomy":
-                return self.has_class("-compact")
-            return True
-        return True
 
-    def action_pause(self) -> None:
-        if self.control is None:
-            return
-        self.key_times["pause"] = time.perf_counter()
-        self.control.pause()
-        self.phase = "pausing"
-        self._status()
-        self.refresh_bindings()
-
-    def action_resume(self) -> None:
-        if self.control is None:
-            return
-        self.control.resume()
-        self.phase = RUNNING
-        self._status()
-        self.refresh_bindings()
-
-    def action_step(self) -> None:
-        if self.control is None:
-            return
-        if self.phase == RUNNING:
-            self.action_pause()
-            return
-        self.key_times["pause"] = time.perf_counter()
-        self.control.step()
-        self.phase = "pausing"
-        self._status()
-
-    def action_stop(self) -> None:
-        if self.control is None:
-            return
-        self.control.stop()
-        self.phase = "stopping"
-        self._status()
-        self.refresh_bindings()
-
-    def action_again(self) -> None:
-        if self.running:
-            return
-        previous = self.state if self.state is not None and self.state.matches(self.preset) else None
-        self.query_one(TabbedContent).active = "tab-live"
-        self.start(previous)
-
-    def action_restart(self) -> None:
-        if self.running:
-            return
-        self.query_one(TabbedContent).active = "tab-live"
-        self.epoch_events.clear()
-        self.start(None)
-
-    def action_back(self) -> None:
-        if self.control is not None:
-            self.control.close()  # the weights after the last finished batch stay on app.trained
-        if len(self.app.screen_stack) > 1 and self.app.screen is self:
-            self.app.pop_screen()
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-
-    def action_save_weights(self) -> None:
-        self.app.push_screen(
-            TrainingSavePrompt("Save the trained weights (.npz)", f"{self.preset.name}-weights.npz", ".npz",
-                               "Weights as .npz (Keras-style names). Enter to save, Escape to cancel."),
-            lambda path: self._save("weights", path) if path else None)
-
-    def action_save_metrics(self) -> None:
-        self.app.push_screen(
-            TrainingSavePrompt("Save the metrics (JSON lines)", f"{self.preset.name}-metrics.jsonl", ".jsonl",
-                               "One JSON object per epoch and per run end. Enter to save, Escape to cancel."),
-            lambda path: self._save("metrics", path) if path else None)
-
-    def _save(self, kind: str, path: str) -> None:
-        self._saving = True
-        self.refresh_bindings()
-        self._save_worker(kind, path)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self, kind: str, path: str) -> None:
-        try:
-            if kind == "weights":
-                save_weights(self.state.model, path)
-                text = f"Saved the weights to {path}"
-            else:
-                records = list(self.state.history.records)
-                data = "".join(json.dumps(r) + "\n" for r in records).encode()
-                atomic_write(path, lambda fh: fh.write(data))
-                text = f"Saved {len(records)} metrics records to {path}"
-            self.app.call_from_thread(self._saved, text, "information")
-        except (WeightsError, OSError) as exc:
-            self.app.call_from_thread(self._saved, f"Could not save: {exc}", "error")
-
-    def _saved(self, text: str, severity: str) -> None:
-        self._saving = False
-        self.notify(text, severity=severity)
-        self.refresh_bindings()
-
-    # ------------------------------------------------------------------------------------- drawing
-    def _table_columns(self, acc_key: str) -> None:
-        """(Re)build the epoch table; short labels beside the anatomy, full ones when it has the width."""
-        table = self.query_one("#training-epochs", DataTable)
-        table.clear(columns=True)
-        short = not self.has_class("-compact")
-        acc = acc_key.replace("accuracy", "acc") if short else acc_key
-        table.add_column("epoch", key="epoch")
-        table.add_column("loss", key="loss")
-        table.add_column(acc, key="accuracy")
-        table.add_column("val_loss", key="val_loss")
-        table.add_column(f"val_{acc}", key="val_accuracy")
-        table.add_column("sec" if short else "seconds", key="seconds")
-        self._table_short = short
-        for epoch, logs, seconds in self._rows:
-            self._add_row(epoch, logs, seconds, keep=True)
-
-    def _add_row(self, epoch: int, logs, seconds: float, keep: bool = False) -> None:
-        if not keep:
-            self._rows = [r for r in self._rows if r[0] != epoch] + [(epoch, logs, seconds)]
-        acc = self.info.acc_key if self.info is not None else "accuracy"
-        table = self.query_one("#training-epochs", DataTable)
-        cells = [Text(str(epoch), justify="right"),
-                 Text(fmt(logs.get("loss")), justify="right"),
-                 Text(fmt(logs.get(acc)) if acc else "–", justify="right"),
-                 Text(fmt(logs.get("val_loss")), justify="right"),
-                 Text(fmt(logs.get(f"val_{acc}")) if acc else "–", justify="right"),
-                 Text("–" if self.deterministic else f"{seconds:.1f}", justify="right")]
-        key = str(epoch)
-        if key in table.rows:
-            table.remove_row(key)
-        table.add_row(*cells, key=key)
-        table.scroll_end(animate=False)
-
-    def _title(self) -> None:
-        info = self.info
-        if info is None:
-            text = Text.assemble(("Training ", "bold"), (f'"{self.preset.name}"', "bold"))
-        else:
-            lr = f"{info.learning_rate:g}"
-            text = Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
-                                 (f" · {info.total_params:,} params · {info.optimizer} lr {lr} · batch "
-                                  f"{info.batch_size} · {info.n_train:,} images", "dim"))
-        self._set(self.query_one("#training-title", Static), text)
-
-    def _status(self) -> None:
-        phase, s = self.phase, self.snapshot
-        where = f" at epoch {s.epoch}, batch {s.step}" if s is not None and s.step else ""
-        if phase == "loading":
-            text = Text(f"◌ {self.loading_text}", "yellow")
-        elif phase == RUNNING:
-            label = {"validation": "validating", "test": "testing"}.get(s.phase if s else "", "training")
-            text = Text(f"● {label}", "bold green")
-        elif phase == "pausing":
-            text = Text("❚❚ pausing…", "bold yellow")
-        elif phase == PAUSED:
-            text = Text(f"❚❚ paused{where}", "bold yellow")
-        elif phase == "stopping":
-            text = Text("■ stopping…", "bold yellow")
-        elif phase == "failed":
-            text = Text("✗ failed", "bold red")
-        else:
-            ended = self.result.ended if self.result else None
-            if ended is not None and ended.reason == "non_finite":
-                text = Text("✗ loss not finite", "bold red")
-            elif ended is not None and ended.reason in ("stopped", "early_stopping"):
-                acc = f" · test accuracy {ended.test_accuracy:.2%}" if ended.test_accuracy is not None else ""
-                text = Text(f"■ stopped{acc}" if ended.reason == "stopped" else f"✓ stopped early{acc}",
-                            "bold yellow" if ended.reason == "stopped" else "bold green")
-            elif ended is not None and ended.test_accuracy is not None:
-                text = Text(f"✓ test accuracy {ended.test_accuracy:.2%}", "bold green")
-            else:
-                text = Text("✓ done", "bold green")
-        self._set(self._state_label, text)
-
-    def _progress_row(self) -> None:
-        s, info = self.snapshot, self.info
-        epoch_label, speed, bar = self._epoch_label, self._speed, self._bar
-        if info is None or s is None:
-            self._set(epoch_label, self.loading_text if self.phase == "loading" else "")
-            self._set(speed, "")
-            return
-        if s.phase in ("validation", "test") and s.eval_total:
-            self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
-                                                 (f"{'val' if s.phase == 'validation' else s.phase} "
-                                                  f"{s.eval_done:,}/{s.eval_total:,}", "")))
-        else:
-            self._set(epoch_label, Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ",
-                                                  "bold"), (f"batch {s.step}/{s.steps}", "")))
-        done = max(0, s.global_step - info.initial_epoch * info.steps_per_epoch)
-        if self.phase == "ended" and self.result is not None and not self.result.ended.stopped:
-            done = bar.total
-        bar.update(done)
-        if self.deterministic or s.samples_per_second is None:
-            self._set(speed, "")
-            return
-        parts = [f"{readable_count(s.samples_per_second)} samples/s"]
-        if self.phase in (RUNNING, "pausing") and s.seconds_left is not None:
-            parts.append(f"{duration(s.seconds_left)} left")
-        self._set(speed, " · ".join(parts))
-
-    def _set(self, widget: Static, content) -> None:
-        """Update a one-line Static only when its text changes, and without a new layout: the head's
-        widgets have fixed widths, so a redraw at 10 Hz never reflows the screen."""
-        key = content.markup if isinstance(content, Text) else str(content)
-        if getattr(widget, "_shown_key", None) != key:
-            widget._shown_key = key
-            widget.update(content, layout=False)
-
-    def _notice(self, text: str | None, kind: str = "info") -> None:
-        notice = self.query_one("#training-notice", Static)
-        notice.set_class(text is not None and kind == "error", "-error")
-        notice.set_class(text is not None and kind == "info", "-info")
-        notice.update(text or "")
-
-    def _test_line(self, ended) -> str:
-        if ended.test_logs is None:
-            return ""
-        acc = ended.test_accuracy
-        return (f"Test loss {fmt(ended.test_loss)}"
-                + (f" · test accuracy {acc:.2%}" if acc is not None else "") + ".")
-
-    def _summary(self, result) -> Text:
-        ended = result.ended
-        out = Text()
-        reason = {"completed": ("✓ Training completed", "bold green"),
-                  "stopped": ("■ Training stopped", "bold yellow"),
-                  "early_stopping": ("✓ Training stopped early", "bold green"),
-                  "non_finite": ("✗ Training stopped: the loss is not finite", "bold red")}.get(
-                      ended.reason, (f"■ Training ended ({ended.reason})", "bold yellow"))
-        out.append(reason[0], reason[1])
-        out.append(f" after {ended.epochs_completed} epoch{'s' if ended.epochs_completed != 1 else ''}.\n")
-        if ended.reason == "early_stopping" and ended.message:
-            out.append(ended.message[:1].upper() + ended.message[1:] + "\n", "dim")
-        if ended.test_logs is not None:
-            n = int(result.confusion.sum()) if result.confusion is not None else (self.info.n_test if self.info else 0)
-            out.append("Test set: ", "bold")
-            out.append(f"loss {fmt(ended.test_loss)}")
-            if ended.test_accuracy is not None:
-                right = n - result.test_errors if result.confusion is not None else None
-                out.append(" · accuracy ")
-                out.append(f"{ended.test_accuracy:.2%}", "bold")
-                if right is not None:
-                    out.append(f" ({right:,} of {n:,} right)")
-            out.append("\n")
-        elif ended.reason == "non_finite":
-            out.append(ended.message + "\n")
-        return out
-
-
-class TrainingHarnessApp(App):
-    """A minimal app that pushes the training screen on a placeholder (tests, benchmarks, trying it by hand).
-
-    The placeholder stands in for the builder: Enter pushes a new TrainingScreen (which continues from
-    ``app.trained`` when the model is unchanged), q quits.
-    """
-
-    BINDINGS = [Binding("enter", "train", "Train", show=False), Binding("q", "quit", "Quit", show=False)]
-
-    def __init__(self, screen_factory, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._factory = screen_factory
-        self.trained = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("(builder placeholder) Enter: train · q: quit", id="harness-placeholder")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.push_screen(self._factory())
-
-    def action_train(self) -> None:
-        if not isinstance(self.screen, TrainingScreen):
-            self.push_screen(self._factory())
-
-
-def main(argv=None) -> None:
-    """``python -m nntui.tui.screens.training [--preset mnist] [--data-dir DIR] [--epochs N]``."""
-    import argparse
-
-    from ...spec import load_preset
-
-    parser = argparse.ArgumentParser(description="The training screen on its own.")
-    parser.add_argument("--preset", default="mnist")
-    parser.add_argument("--data-dir")
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--limit", type=int)
-    args = parser.parse_args(argv)
-    preset = load_preset(args.preset).with_overrides(epochs=args.epochs, limit=args.limit)
-    TrainingHarnessApp(lambda: TrainingScreen(preset, args.data_dir)).run()
-
+__all__ = ["TrainingScreen", "TrainingHarnessApp", "main", "APP_ATTRIBUTE", "RUNNING", "PAUSED"]
 
 if __name__ == "__main__":
     main()
