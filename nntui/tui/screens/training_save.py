@@ -14,18 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 class TrainingSavePrompt(ModalScreen[str | None]):
     """Asks for a path; dismisses with the path to write, or None. An existing file needs a second Enter."""
 
-    DEFAULT_CSS = """
-    TrainingSavePrompt { align: center middle; }
-    TrainingSavePrompt #save-dialog {
-        width: 70; max-width: 95%; height: auto; padding: 1 2;
-        border: round $accent; background: $surface;
-    }
-    TrainingSavePrompt #save-title { text-style: bold; margin-bottom: 1; }
-    TrainingSavePrompt #save-message { height: auto; margin-top: 1; color: $text-muted; }
-    TrainingSavePrompt #save-message.-warning { color: $warning; text-style: bold; }
-    TrainingSavePrompt #save-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    TrainingSavePrompt Button { margin-left: 2; }
-    """
+    CSS_PATH = "training_save.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

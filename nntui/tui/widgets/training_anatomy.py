@@ -20,6 +20,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..css import tcss
+
 BOX = Style(color="#7a7f99")
 TITLE = Style(color="#e0e0f0", bold=True)
 VALUE = Style(color="#ffd479", bold=True)
@@ -142,9 +144,7 @@ class Canvas:
 class TrainingAnatomy(Widget):
     """The boxes-and-arrows picture of the run, updated from the worker's snapshots."""
 
-    DEFAULT_CSS = """
-    TrainingAnatomy { width: 1fr; height: 1fr; min-width: 56; min-height: 13; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -15,8 +15,14 @@ from textual.widgets import Label, Select, Static
 
 from ...engine.losses import LOSSES
 from ...engine.optimizers import OPTIMIZERS
-from ...spec.document import (CHECKPOINT_FIELD, EARLY_STOPPING_FIELDS, LOSS_WEIGHT_FIELD, TRAINING_FIELDS,
-                              PresetDocument, monitor_choices)
+from ...spec.document import (
+    CHECKPOINT_FIELD,
+    EARLY_STOPPING_FIELDS,
+    LOSS_WEIGHT_FIELD,
+    TRAINING_FIELDS,
+    PresetDocument,
+    monitor_choices,
+)
 from ...spec.targets import TARGET_RULES
 from ..css import tcss
 from .field_editor import FieldEditor

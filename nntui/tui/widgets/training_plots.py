@@ -17,11 +17,13 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.strip import Strip
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
+
+from ..css import tcss
 
 BATCH_COLOR = (110, 110, 130)
 SMOOTH_COLOR = (255, 170, 60)
@@ -64,9 +66,7 @@ def _finite(values) -> np.ndarray:
 class TrainingPlot(PlotextPlot):
     """One panel: ``kind`` is 'loss' or 'accuracy'."""
 
-    DEFAULT_CSS = """
-    TrainingPlot { width: 1fr; height: 1fr; min-height: 6; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, kind: str = "loss", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -214,9 +214,7 @@ def _rgb(c) -> Style:
 class TrainingLegend(Widget):
     """The legend line above a plot; a shorter wording when the panel is narrow."""
 
-    DEFAULT_CSS = """
-    TrainingLegend { height: 1; padding: 0 1; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, kind: str, acc_key: str = "accuracy", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -249,9 +247,7 @@ class TrainingLegend(Widget):
 class TrainingPlotPanel(Vertical):
     """A plot with its legend line above it."""
 
-    DEFAULT_CSS = """
-    TrainingPlotPanel { width: 1fr; height: 1fr; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, kind: str, acc_key: str = "accuracy", **kwargs) -> None:
         super().__init__(**kwargs)

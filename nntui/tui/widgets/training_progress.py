@@ -7,6 +7,8 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..css import tcss
+
 DONE = Style(color="#5fb3ff", bold=True)
 TODO = Style(color="#3a3f55")
 FINISHED = Style(color="#7ee787", bold=True)
@@ -15,9 +17,7 @@ FINISHED = Style(color="#7ee787", bold=True)
 class TrainingProgressBar(Widget):
     """'━━━━━━━━━━━╸━━━━━━━━  59%': the bar fills the width; ``update(done, total)`` redraws only on change."""
 
-    DEFAULT_CSS = """
-    TrainingProgressBar { width: 1fr; height: 1; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

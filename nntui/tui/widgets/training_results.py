@@ -15,6 +15,8 @@ from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ..css import tcss
+
 DIGIT_WIDTH = 28
 DIGIT_ROWS = 14
 _GRAYS: dict[tuple[int, int], Style] = {}
@@ -54,9 +56,7 @@ def half_block_image(image: np.ndarray, levels: int = 32) -> Text:
 class TrainingDigit(Widget):
     """One misclassified test image with its true and predicted labels."""
 
-    DEFAULT_CSS = """
-    TrainingDigit { width: 28; height: 16; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, image, true_text: str, pred_text: str, index: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -79,9 +79,7 @@ class TrainingDigit(Widget):
 class TrainingConfusion(Widget):
     """The confusion matrix: rows are the true class, columns the predicted one, plus each row's recall."""
 
-    DEFAULT_CSS = """
-    TrainingConfusion { width: auto; height: auto; }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -140,16 +138,7 @@ class TrainingConfusion(Widget):
 class TrainingResults(VerticalScroll):
     """The results tab: summary, confusion matrix and a grid of misclassified digits."""
 
-    DEFAULT_CSS = """
-    TrainingResults { height: 1fr; }
-    TrainingResults #results-summary { height: auto; margin: 0 1 1 1; }
-    TrainingResults #results-matrix-title, TrainingResults #results-digits-title { margin: 0 1; text-style: bold; }
-    TrainingResults TrainingConfusion { margin: 0 1 1 1; }
-    TrainingResults #results-digits {
-        layout: grid; grid-size: 2; grid-gutter: 1 2; grid-columns: 28; grid-rows: 16;
-        height: auto; margin: 0 1;
-    }
-    """
+    DEFAULT_CSS = tcss(__file__)
 
     def compose(self) -> ComposeResult:
         yield Static("The test results appear here when the run ends.", id="results-summary")
