@@ -128,8 +128,9 @@ class NntuiApp(App[int]):
         if note is not None and note[1] is state:
             return note[0]
         if state.trained:
-            done = state.epochs_completed
-            return f"continues from the weights trained so far ({done} epoch{'s' if done != 1 else ''})"
+            done, steps = state.epochs_completed, state.steps_done
+            return (f"continues from the weights trained so far ({done} full epoch{'s' if done != 1 else ''}, "
+                    f"{steps:,} batch{'es' if steps != 1 else ''} in all)")
         return None
 
     # ------------------------------------------------------------------ training (the seam)

@@ -457,3 +457,17 @@ async def test_merge_layer_gets_its_inputs_in_the_form_and_the_table_shows_conne
         assert app.document.is_graph
         assert str(table(app).columns[list(table(app).columns)[-1]].label) == "Connected to"
         assert str(table(app).get_row_at(2)[-1]) == "dense, input"
+
+
+def test_the_builder_says_how_far_the_kept_weights_were_trained():
+    from nntui.spec import build_model, load_preset, make_trainer
+    from nntui.tui.app import NntuiApp
+    from nntui.tui.trained_state import TrainedState
+
+    preset = load_preset("mnist")
+    app = NntuiApp(preset)
+    model = build_model(preset.model)
+    state = TrainedState.fresh(preset, model, make_trainer(preset, model), "accuracy")
+    state.epochs_completed, state.steps_done = 2, 1238  # stopped during the third epoch
+    app.trained = state
+    assert app.start_weights_note() == "continues from the weights trained so far (2 full epochs, 1,238 batches in all)"
