@@ -69,6 +69,19 @@ class _Pooling2D(Layer):
         g.pad_into(x, xp, self.pad_value)
         return xp
 
+    def _pool_windows(self, xp, n, combine):
+        """Combine every window offset's view of ``xp`` element-wise (np.maximum, np.add) into "out"."""
+        g = self.geometry
+        out = self.buffers.get("out", (n, g.oh, g.ow, g.c), self.dtype)
+        offsets = g.offsets
+        if len(offsets) == 1:
+            np.copyto(out, g.window(xp, *offsets[0]))
+        else:
+            combine(g.window(xp, *offsets[0]), g.window(xp, *offsets[1]), out=out)
+            for i, j in offsets[2:]:
+                combine(out, g.window(xp, i, j), out=out)
+        return out
+
     def _unpadded(self, dxp):
         g = self.geometry
         if not g.padded:
@@ -101,20 +114,12 @@ class MaxPooling2D(_Pooling2D):
         self._partner_acts = {}
 
     def forward(self, x, training):
-        g = self.geometry
         # a producer with an element-wise activation lets us apply its derivative on the pooled
         # gradient (see handoff.py): at each window's winner its output equals our maximum
         self._partner = claim(x) if training and self.need_input_grad else None
         xp = self._padded(x)
         self._xp = xp
-        out = self.buffers.get("out", (x.shape[0], g.oh, g.ow, g.c), self.dtype)
-        offsets = g.offsets
-        if len(offsets) == 1:
-            np.copyto(out, g.window(xp, *offsets[0]))
-        else:
-            np.maximum(g.window(xp, *offsets[0]), g.window(xp, *offsets[1]), out=out)
-            for i, j in offsets[2:]:
-                np.maximum(out, g.window(xp, i, j), out=out)
+        out = self._pool_windows(xp, x.shape[0], np.maximum)
         self._out = out
         return out
 
@@ -181,16 +186,8 @@ class AveragePooling2D(_Pooling2D):
             self.scale = self.dtype.type(1.0 / (g.kh * g.kw))
 
     def forward(self, x, training):
-        g = self.geometry
         xp = self._padded(x)
-        out = self.buffers.get("out", (x.shape[0], g.oh, g.ow, g.c), self.dtype)
-        offsets = g.offsets
-        if len(offsets) == 1:
-            np.copyto(out, g.window(xp, *offsets[0]))
-        else:
-            np.add(g.window(xp, *offsets[0]), g.window(xp, *offsets[1]), out=out)
-            for i, j in offsets[2:]:
-                np.add(out, g.window(xp, i, j), out=out)
+        out = self._pool_windows(xp, x.shape[0], np.add)
         out *= self.scale
         return out
 
