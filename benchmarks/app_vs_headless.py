@@ -44,8 +44,8 @@ sys.path.insert(0, str(REPO))
 from nntui.data.mnist import MnistArrays  # noqa: E402
 from nntui.engine.events import EpochEnded  # noqa: E402
 from nntui.headless.progress import ProgressReporter  # noqa: E402
-from nntui.spec import build_model, full_check, load_preset, make_trainer  # noqa: E402
-from nntui.spec.datasets import load_arrays, make_datasets  # noqa: E402
+from nntui.preset import build_model, full_check, load_preset, make_trainer  # noqa: E402
+from nntui.preset.datasets import load_arrays, make_datasets  # noqa: E402
 
 
 def cpu_busy(seconds: float = 2.0) -> float:
@@ -103,7 +103,8 @@ def headless(preset, arrays) -> list[float]:
 
 def make_app(preset, arrays, size):
     """The real app (builder underneath) with the training screen pushed, else the screen's own harness."""
-    from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
+    from nntui.tui.training.harness import TrainingHarnessApp
+    from nntui.tui.training.screen import TrainingScreen
 
     def screen():
         return TrainingScreen(preset, arrays=arrays, continue_training=False)
@@ -125,7 +126,7 @@ def make_app(preset, arrays, size):
 
 async def in_app(preset, arrays, size) -> list[float]:
     """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
-    from nntui.tui.screens.training import TrainingScreen
+    from nntui.tui.training.screen import TrainingScreen
 
     app = make_app(preset, arrays, size)
     async with app.run_test(size=size):
@@ -146,7 +147,7 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
     from textual import events
     from textual.screen import Screen
 
-    from nntui.tui.screens.training import TrainingScreen
+    from nntui.tui.training.screen import TrainingScreen
 
     frames: list[float] = []
     original = Screen._compositor_refresh

@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 from nntui.engine import Dataset  # noqa: E402
 from nntui.engine.events import EpochEnded  # noqa: E402
 from nntui.engine.fpenv import flush_subnormals  # noqa: E402
-from nntui.spec import build_model, load_preset, make_trainer  # noqa: E402
+from nntui.preset import build_model, load_preset, make_trainer  # noqa: E402
 
 EPOCH = 60_000
 

@@ -11,9 +11,9 @@ from . import __version__
 from .data import DataError
 from .headless import run as headless
 from .headless.summary import summary_json, summary_text
-from .spec import PresetError, build_model, builtin_presets, full_check, load_preset
-from .spec.checkpoint import CheckpointError
-from .spec.weights_file import WeightsError
+from .preset import PresetError, build_model, builtin_presets, full_check, load_preset
+from .preset.checkpoint import CheckpointError
+from .preset.weights_file import WeightsError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from fake_mnist import write_fake_mnist
 
 REPO = Path(__file__).resolve().parents[1]

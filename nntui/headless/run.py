@@ -16,12 +16,12 @@ from typing import TextIO
 
 from ..engine.early_stopping import EarlyStopping
 from ..engine.events import EpochEnded, RunEnded
-from ..spec import build_model, full_check, make_trainer
-from ..spec.checkpoint import Checkpoint, load_checkpoint, restore_checkpoint, save_checkpoint
-from ..spec.datasets import check_input_shape, load_arrays, make_datasets
-from ..spec.memory import available_memory, estimate, refusal
-from ..spec.preset import Preset
-from ..spec.weights_file import load_weights, save_weights
+from ..preset import build_model, full_check, make_trainer
+from ..preset.checkpoint import Checkpoint, load_checkpoint, restore_checkpoint, save_checkpoint
+from ..preset.datasets import check_input_shape, load_arrays, make_datasets
+from ..preset.memory import available_memory, estimate, refusal
+from ..preset.preset import Preset
+from ..preset.weights_file import load_weights, save_weights
 from .metrics_file import MetricsWriter, event_record
 from .progress import ProgressReporter
 

@@ -1,17 +1,14 @@
 """The Textual app: holds the document being edited, opens on the builder, routes to the screens.
 
-The app is thin: :class:`NntuiApp` owns the one :class:`~nntui.spec.document.PresetDocument`,
+The app is thin: :class:`NntuiApp` owns the one :class:`~nntui.preset.document.PresetDocument`,
 applies operations to it (:meth:`NntuiApp.apply`) and publishes :attr:`NntuiApp.document_changed`
-after each change so that widgets re-render. Screens live in :mod:`nntui.tui.screens`.
-
-Training seam (for the next issue): :meth:`NntuiApp.start_training` pushes
-``nntui.tui.screens.training.TrainingScreen(preset, data_dir)`` when that module exists. Until then
-the builder's Train action is shown disabled with the reason "training screen not installed".
+after each change so that widgets re-render. The builder (:mod:`nntui.tui.builder`) is the first
+screen; :meth:`NntuiApp.start_training` pushes the training screen (:mod:`nntui.tui.training`),
+imported when it is first needed so that the builder appears sooner.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -23,18 +20,16 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from ..engine.config import ConfigError
-from ..spec.document import PresetDocument
-from ..spec.loader import builtin_dirs
-from ..spec.preset import Preset
-from .screens.builder import BuilderScreen
-from .typeahead import TypeAhead
-from .widgets.safe_lists import guard_command_palette
+from ..preset.document import PresetDocument
+from ..preset.loader import builtin_dirs
+from ..preset.preset import Preset
+from .builder.help_keys import builder_help
+from .builder.screen import BuilderScreen
+from .common.help import HelpScreen, Sections, binding_rows
+from .common.safe_lists import guard_command_palette
+from .common.typeahead import TypeAhead
 
 guard_command_palette()  # pgdn right after ctrl+p crashed inside Textual (see widgets/safe_lists.py)
-
-TRAINING_MODULE = "nntui.tui.screens.training"
-NOT_INSTALLED = "training screen not installed"
-
 
 def is_builtin(path: Path | None) -> bool:
     """Whether ``path`` is one of the shipped presets (never saved over without a new name)."""
@@ -45,22 +40,6 @@ def is_builtin(path: Path | None) -> bool:
         return any(folder == d.resolve() for d in builtin_dirs())
     except OSError:
         return False
-
-
-def load_training_screen() -> tuple[type[Screen] | None, str | None]:
-    """The TrainingScreen class, or None and why it is unavailable."""
-    try:
-        module = importlib.import_module(TRAINING_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == TRAINING_MODULE:
-            return None, NOT_INSTALLED
-        return None, f"the training screen failed to load ({exc})"
-    except Exception as exc:  # a broken module must not take the builder down
-        return None, f"the training screen failed to load ({type(exc).__name__}: {exc})"
-    cls = getattr(module, "TrainingScreen", None)
-    if cls is None:
-        return None, f"{NOT_INSTALLED} ({TRAINING_MODULE} has no TrainingScreen)"
-    return cls, None
 
 
 class NntuiApp(App[int]):
@@ -77,7 +56,8 @@ class NntuiApp(App[int]):
     ]
 
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
-                 cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True):
+                 cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True,
+                 training_screen: Callable[[Preset, Any], Screen] | None = None):
         super().__init__()
         self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
@@ -85,7 +65,8 @@ class NntuiApp(App[int]):
         self.cursor_blink = cursor_blink
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.document_changed: Signal[PresetDocument] = Signal(self, "document-changed")
-        self._training: tuple[type[Screen] | None, str | None] | None = None
+        #: Makes the training screen for (preset, data_dir); None: nntui's TrainingScreen (tests pass a fake)
+        self.training_screen = training_screen
         #: The model trained last (the training screen's TrainedState); the next run continues from
         #: it while the model spec is unchanged. Loading weights or a checkpoint sets it too.
         self.trained = None
@@ -133,25 +114,14 @@ class NntuiApp(App[int]):
                     f"{steps:,} batch{'es' if steps != 1 else ''} in all)")
         return None
 
-    # ------------------------------------------------------------------ training (the seam)
-    def training_screen(self) -> tuple[type[Screen] | None, str | None]:
-        """The TrainingScreen class (or None and the reason), looked up once."""
-        if self._training is None:
-            self._training = load_training_screen()
-        return self._training
-
-    def train_unavailable_reason(self) -> str | None:
-        """Why Train cannot start whatever the model (None when the training screen exists)."""
-        return self.training_screen()[1]
-
-    def start_training(self, preset: Preset) -> bool:
-        """Push the training screen for a snapshot of ``preset``; False (with a note) when unavailable."""
-        cls, reason = self.training_screen()
-        if cls is None:
-            self.notify(f"Train is unavailable: {reason}.", severity="warning")
-            return False
-        self.push_screen(cls(preset, self.data_dir))
-        return True
+    # ------------------------------------------------------------------ training
+    def start_training(self, preset: Preset) -> None:
+        """Push the training screen for a snapshot of ``preset``."""
+        factory = self.training_screen
+        if factory is None:
+            from .training.screen import TrainingScreen  # imported when first needed: the builder shows sooner
+            factory = TrainingScreen
+        self.push_screen(factory(preset, self.data_dir))
 
     # ------------------------------------------------------------------ app-wide actions
     def action_command_palette(self) -> None:
@@ -161,16 +131,19 @@ class NntuiApp(App[int]):
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             super().action_command_palette()
 
+    def help_sections(self) -> Sections:
+        """What ? lists: the builder's keys and its dialogs', and the app-wide keys."""
+        return builder_help(BuilderScreen.BINDINGS, binding_rows(self.BINDINGS))
+
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.help_sections()))
 
     async def action_quit(self) -> None:
         if not self.document.dirty:
             self.exit(0)
             return
-        from .screens.confirm import ConfirmScreen
+        from .common.confirm import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
@@ -196,4 +169,4 @@ def run_app(preset: Preset, data_dir: str | os.PathLike | None = None) -> int:
     return int(result or 0)
 
 
-__all__ = ["NntuiApp", "run_app", "load_training_screen", "TRAINING_MODULE"]
+__all__ = ["NntuiApp", "run_app"]

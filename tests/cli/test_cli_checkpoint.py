@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from nntui.cli import cli
-from nntui.spec.checkpoint import load_checkpoint
+from nntui.preset.checkpoint import load_checkpoint
 
 DROPOUT_PRESET = """
 name = "drop"
@@ -125,7 +125,7 @@ def test_sigterm_during_a_checkpoint_write_keeps_the_previous_one(fake_mnist_dir
     ckpt = tmp_path / "c"
     slow_second_write = """
         import sys, time
-        import nntui.spec.checkpoint as c
+        import nntui.preset.checkpoint as c
         original, calls = c.atomic_write, []
         def slow(path, content):
             if path.name == "checkpoint.npz":

@@ -13,8 +13,8 @@ import numpy as np
 from click.testing import CliRunner
 
 from nntui.cli import cli
-from nntui.spec import build_model, load_preset
-from nntui.spec.weights_file import load_weights
+from nntui.preset import build_model, load_preset
+from nntui.preset.weights_file import load_weights
 
 EPOCH_LINE = re.compile(r"^Epoch (\d+)/(\d+)  (\d+)/\3 ━{20} \d+s \d+(ms|us|s)/step - loss: \d\.\d{4} - "
                         r"accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$")
@@ -66,7 +66,7 @@ def test_nothing_found_offline_says_where_it_looked(tmp_path, monkeypatch):
     import nntui.data.mnist as mnist
 
     original = mnist.load_mnist
-    monkeypatch.setattr("nntui.spec.datasets.load_mnist",
+    monkeypatch.setattr("nntui.preset.datasets.load_mnist",
                         lambda *a, **k: original(*a, **dict(k, mirrors=("http://127.0.0.1:9/",))))
     result = CliRunner().invoke(cli, ["--headless"])
     assert result.exit_code == 2

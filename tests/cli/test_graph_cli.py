@@ -170,7 +170,7 @@ def test_multihead_headless_on_fake_data(fake_mnist_dir, tmp_path):
 
 
 def test_loss_weights_make_a_weighted_mean(fake_mnist_dir, tmp_path):
-    from nntui.spec.loader import builtin_presets
+    from nntui.preset.loader import builtin_presets
     text = builtin_presets()["mnist-multihead"].read_text().replace(
         "# loss_weights = { digit = 1.0, parity = 1.0 }", "loss_weights = { digit = 3.0, parity = 1.0 }")
     assert "loss_weights = { digit = 3.0" in text
@@ -200,8 +200,8 @@ def test_graph_presets_learn_real_mnist_from_a_subset(real_mnist, tmp_path, name
 
 def test_inception_learns_real_mnist_from_a_subset(real_mnist):
     """Through the engine rather than the CLI, to test on 2,000 images only (the convolutions are the slow part)."""
-    from nntui.spec import build_model, load_preset, make_trainer
-    from nntui.spec.datasets import load_arrays, make_datasets
+    from nntui.preset import build_model, load_preset, make_trainer
+    from nntui.preset.datasets import load_arrays, make_datasets
 
     preset = load_preset("mnist-inception").with_overrides(limit=3000, epochs=1)
     model = build_model(preset.model)

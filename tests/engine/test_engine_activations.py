@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from gradcheck import assert_gradients_close, numerical_gradient
+
 from nntui.engine.activations import ACTIVATIONS, erf, get_activation
 from nntui.engine.layers import Activation
 from nntui.engine.model import Model

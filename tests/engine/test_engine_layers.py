@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import check_layer_input_gradient, check_model_theta_gradient
+
 from nntui.engine.layers import LAYER_TYPES, Activation, Dense, Dropout, Flatten, Reshape, create_layer
 from nntui.engine.model import Model
 

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from gradcheck import assert_gradients_close, numerical_gradient
+
 from nntui.engine.losses import LOSSES, get_loss
 
 CLASSES = 4

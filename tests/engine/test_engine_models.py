@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import assert_gradients_close, check_model_theta_gradient, numerical_gradient
+
 from nntui.engine import Trainer, get_loss, get_optimizer
 from nntui.engine.layers import Activation, Dense, Dropout, Flatten, Reshape
 from nntui.engine.model import Model

@@ -5,8 +5,18 @@ import math
 import numpy as np
 import pytest
 
-from nntui.engine import (BatchEnded, Dataset, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted, Trainer,
-                          get_loss, get_optimizer)
+from nntui.engine import (
+    BatchEnded,
+    Dataset,
+    EpochEnded,
+    EpochStarted,
+    Evaluating,
+    RunEnded,
+    RunStarted,
+    Trainer,
+    get_loss,
+    get_optimizer,
+)
 from nntui.engine.layers import Dense, Dropout
 from nntui.engine.model import Model
 

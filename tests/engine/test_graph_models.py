@@ -2,10 +2,20 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import assert_gradients_close, check_model_theta_gradient, numerical_gradient
+
 from nntui.engine import Dataset, Trainer, get_loss, get_optimizer
-from nntui.engine.layers import (Add, Average, Concatenate, Conv2D, Dense, Dropout, GlobalAveragePooling2D, MaxPooling2D, Multiply)
+from nntui.engine.layers import (
+    Add,
+    Average,
+    Concatenate,
+    Conv2D,
+    Dense,
+    Dropout,
+    GlobalAveragePooling2D,
+    MaxPooling2D,
+    Multiply,
+)
 from nntui.engine.model import GraphError, Model
 
 

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-
 from gradcheck import assert_gradients_close, check_model_theta_gradient, fixed_weights, numerical_gradient
+
 from nntui.engine.config import ConfigError
-from nntui.engine.layers import (LAYER_TYPES, Add, Average, Concatenate, Conv2D, Dense, Flatten, Multiply,
-                                 create_layer)
+from nntui.engine.layers import LAYER_TYPES, Add, Average, Concatenate, Conv2D, Dense, Flatten, Multiply, create_layer
 from nntui.engine.model import GraphError, Model, ModelShapeError
 from nntui.engine.shapes import ShapeError
 

@@ -6,14 +6,6 @@ import pytest
 from tui_helpers import make_app
 
 
-@pytest.fixture(autouse=True)
-def no_training_screen(monkeypatch):
-    """Tests see the builder alone, whatever state nntui.tui.screens.training is in (tests that need a
-    training screen install a fake one with ``tui_helpers.install_training_screen``)."""
-    from nntui.tui import app as app_module
-    monkeypatch.setattr(app_module, "load_training_screen", lambda: (None, app_module.NOT_INSTALLED))
-
-
 @pytest.fixture
 def app_factory(tmp_path):
     """make_app with the working folder set to a temporary folder (where Save writes)."""

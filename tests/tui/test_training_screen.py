@@ -9,14 +9,14 @@ import time
 
 import numpy as np
 import pytest
+from test_training_support import exploding_preset, glyph_arrays, small_preset, wait_for
 from textual.widgets import DataTable, Static
 
-from nntui.spec.weights_file import load_weights
-from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
-from nntui.tui.training_worker import TrainedState
-from nntui.tui.widgets.training_results import TrainingConfusion, TrainingDigit
-
-from test_training_support import exploding_preset, glyph_arrays, small_preset, wait_for
+from nntui.preset.weights_file import load_weights
+from nntui.tui.common.trained_state import TrainedState
+from nntui.tui.training.harness import TrainingHarnessApp
+from nntui.tui.training.results import TrainingConfusion, TrainingDigit
+from nntui.tui.training.screen import TrainingScreen
 
 ARRAYS = glyph_arrays()
 
@@ -241,7 +241,7 @@ def test_save_weights_and_metrics_never_overwrite_silently(tmp_path, monkeypatch
             assert app.screen.__class__.__name__ == "TrainingSavePrompt"
             await pilot.press("enter")
             await wait_for(pilot, lambda: (tmp_path / "small-weights.npz").exists() and not s._saving, 10, "save")
-            from nntui.spec import build_model
+            from nntui.preset import build_model
 
             fresh = build_model(preset.model)
             fresh.build(seed=1)
@@ -343,7 +343,7 @@ def test_compact_layout_at_80x24_has_an_anatomy_tab():
 
 def test_two_outputs_and_no_validation_set():
     """The multi-head preset (digit + parity): per-output accuracy keys, confusion matrix of the digit head."""
-    from nntui.spec import load_preset
+    from nntui.preset import load_preset
 
     preset = load_preset("mnist-multihead").with_overrides(epochs=1, batch_size=32)
     preset.data.validation_split = 0.0
@@ -363,7 +363,7 @@ def test_two_outputs_and_no_validation_set():
 
 
 def test_early_stopping_of_the_preset_applies_and_checkpoints_are_written(tmp_path):
-    from nntui.spec.checkpoint import load_checkpoint
+    from nntui.preset.checkpoint import load_checkpoint
 
     preset = small_preset(epochs=5, extra='[training.early_stopping]\nmonitor = "loss"\npatience = 0\n'
                                            'min_delta = 10.0\n')

@@ -7,11 +7,11 @@ Update with ``pytest tests/tui/test_training_snapshots.py --snapshot-update`` an
 from __future__ import annotations
 
 import pytest
-
-from nntui.spec import load_preset
-from nntui.tui.screens.training import TrainingHarnessApp, TrainingScreen
-
 from test_training_support import exploding_preset, glyph_arrays, wait_for
+
+from nntui.preset import load_preset
+from nntui.tui.training.harness import TrainingHarnessApp
+from nntui.tui.training.screen import TrainingScreen
 
 ARRAYS = glyph_arrays()
 PAUSE_AT = 30  # epoch 2, batch 13 of 17

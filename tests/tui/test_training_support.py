@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from nntui.data.mnist import MnistArrays
-from nntui.spec import loads
+from nntui.preset import loads
 
 # ------------------------------------------------------------------------------------------ data
 FONT = {  # 5x7 bitmaps
@@ -99,7 +99,7 @@ def test_glyph_arrays_are_learnable_shapes():
 
 
 def test_run_control_pause_step_resume():
-    from nntui.tui.training_worker import RunControl
+    from nntui.tui.training.run_control import RunControl
 
     ctl = RunControl()
     assert not ctl.must_wait()
@@ -119,7 +119,7 @@ def test_run_control_pause_step_resume():
 
 
 def test_run_control_pause_at_and_wait_wakes():
-    from nntui.tui.training_worker import RunControl
+    from nntui.tui.training.run_control import RunControl
 
     ctl = RunControl(pause_at=3)
     ctl.batch_done(2)
@@ -136,7 +136,7 @@ def test_run_control_pause_at_and_wait_wakes():
 
 
 def test_live_history_stays_bounded_and_smooths():
-    from nntui.tui.training_worker import MAX_CURVE_POINTS, LiveHistory
+    from nntui.tui.common.live_history import MAX_CURVE_POINTS, LiveHistory
 
     h = LiveHistory()
     for i in range(5000):
@@ -148,14 +148,14 @@ def test_live_history_stays_bounded_and_smooths():
 
 
 def test_confusion_matrix_counts():
-    from nntui.tui.training_worker import confusion_matrix
+    from nntui.tui.training.run_facts import confusion_matrix
 
     m = confusion_matrix(np.array([0, 1, 2, 2]), np.array([0, 2, 2, 1]), 3)
     assert m.tolist() == [[1, 0, 0], [0, 0, 1], [0, 1, 1]]
 
 
 def test_half_block_image_is_28_by_14():
-    from nntui.tui.widgets.training_results import half_block_image
+    from nntui.tui.training.results import half_block_image
 
     text = half_block_image(GLYPHS[8].repeat(1, 0)[:21].astype(np.uint8) * 255)
     assert len(text.plain.split("\n")) == 11  # 21 rows -> padded to 22 -> 11 lines
@@ -166,7 +166,7 @@ def test_half_block_image_is_28_by_14():
 
 
 def test_save_prompt_resolves_paths(tmp_path):
-    from nntui.tui.screens.training_save import TrainingSavePrompt
+    from nntui.tui.training.save_prompt import TrainingSavePrompt
 
     prompt = TrainingSavePrompt("t", "x.npz", ".npz")
     path, problem = prompt.resolve(str(tmp_path / "w"))
@@ -177,8 +177,8 @@ def test_save_prompt_resolves_paths(tmp_path):
 
 
 def test_exploding_preset_really_explodes():
-    from nntui.spec import build_model, make_trainer
-    from nntui.spec.datasets import make_datasets
+    from nntui.preset import build_model, make_trainer
+    from nntui.preset.datasets import make_datasets
 
     preset = exploding_preset()
     model = build_model(preset.model)
@@ -191,7 +191,8 @@ def test_exploding_preset_really_explodes():
 
 def test_pauses_are_not_training_time():
     """The engine's epoch clock runs while the worker waits; the job takes its pauses out of the timings."""
-    from nntui.tui.training_worker import RunControl, TrainingJob
+    from nntui.tui.training.run_control import RunControl
+    from nntui.tui.training.worker import TrainingJob
 
     messages = []
     control = RunControl(pause_at=5)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from tui_helpers import NARROW, WIDE, layer_types
 
 from nntui.engine.model import ShapeReport
-from nntui.tui.screens.builder import BuilderScreen
-from nntui.tui.screens.layer_form import LayerFormScreen
-from nntui.tui.screens.palette import PaletteScreen, layer_choices
-from nntui.tui.widgets.field_editor import FieldEditor
-from nntui.tui.widgets.stack_table import StackTable
+from nntui.tui.builder.layer_form import LayerFormScreen
+from nntui.tui.builder.palette import PaletteScreen, layer_choices
+from nntui.tui.builder.screen import BuilderScreen
+from nntui.tui.builder.stack_table import StackTable
+from nntui.tui.common.field_editor import FieldEditor
 
 
 def table(app) -> StackTable:
@@ -265,7 +265,7 @@ async def test_optimizer_and_its_settings(app_factory):
 
 
 async def test_training_settings_dialog_on_narrow_terminals(app_factory):
-    from nntui.tui.screens.training_settings import TrainingSettingsScreen
+    from nntui.tui.builder.settings_dialog import TrainingSettingsScreen
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("o")
@@ -335,11 +335,11 @@ async def test_side_panel_buttons_run_the_same_actions(app_factory):
         await pilot.pause()
         assert len(app.document.layers) == 2
         train = app.screen.query_one("#btn-train")
-        assert train.disabled and "training screen not installed" in str(train.tooltip)
+        assert not train.disabled and train.tooltip == "Train the model"
 
 
 async def test_quit_asks_when_there_are_unsaved_changes(app_factory):
-    from nntui.tui.screens.confirm import ConfirmScreen
+    from nntui.tui.common.confirm import ConfirmScreen
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("down", "d", "q")
@@ -362,7 +362,6 @@ async def test_quit_without_changes_exits_at_once(app_factory):
 
 
 async def test_train_is_disabled_with_the_reason_while_the_model_does_not_fit(app_factory):
-    from tui_helpers import install_training_screen
     from textual.screen import Screen
 
     class FakeTraining(Screen):
@@ -370,18 +369,9 @@ async def test_train_is_disabled_with_the_reason_while_the_model_does_not_fit(ap
             super().__init__()
             self.preset, self.data_dir = preset, data_dir
 
-    app = app_factory()
+    app = app_factory(training_screen=FakeTraining)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        # without the training screen module: disabled, and the status line says why
-        assert app.screen.check_action("train", ()) is None
-        assert "Train (t) is unavailable: training screen not installed" in status(app)
-        await pilot.press("t")
-        await pilot.pause()
-        assert isinstance(app.screen, BuilderScreen)
-
-        install_training_screen(app, FakeTraining)
-        app.screen.refresh_view()
         assert app.screen.check_action("train", ()) is True
         await pilot.press("down", "down", "d")  # now the model does not fit: disabled, the misfit says why
         await pilot.pause()
@@ -460,9 +450,9 @@ async def test_merge_layer_gets_its_inputs_in_the_form_and_the_table_shows_conne
 
 
 def test_the_builder_says_how_far_the_kept_weights_were_trained():
-    from nntui.spec import build_model, load_preset, make_trainer
+    from nntui.preset import build_model, load_preset, make_trainer
     from nntui.tui.app import NntuiApp
-    from nntui.tui.trained_state import TrainedState
+    from nntui.tui.common.trained_state import TrainedState
 
     preset = load_preset("mnist")
     app = NntuiApp(preset)

@@ -5,19 +5,19 @@ resuming a checkpoint (ctrl+o)."""
 from __future__ import annotations
 
 import numpy as np
-from tui_helpers import NARROW, WIDE, install_training_screen, layer_types
+from tui_helpers import NARROW, WIDE, layer_types
 
-from nntui.spec import build_model, load_preset, make_trainer
-from nntui.spec.weights_file import save_weights
-from nntui.tui.graph_layout import graph_lines
-from nntui.tui.screens.builder import BuilderScreen
-from nntui.tui.screens.layer_form import LayerFormScreen
-from nntui.tui.screens.load_weights import LoadWeightsScreen
-from nntui.tui.screens.open_preset import OpenPresetScreen
-from nntui.tui.screens.palette import PaletteScreen
-from nntui.tui.widgets.field_editor import FieldEditor
-from nntui.tui.widgets.graph_view import GraphView
-from nntui.tui.widgets.stack_table import StackTable
+from nntui.preset import build_model, load_preset, make_trainer
+from nntui.preset.weights_file import save_weights
+from nntui.tui.builder.graph_layout import graph_lines
+from nntui.tui.builder.graph_view import GraphView
+from nntui.tui.builder.layer_form import LayerFormScreen
+from nntui.tui.builder.load_weights import LoadWeightsScreen
+from nntui.tui.builder.open_preset import OpenPresetScreen
+from nntui.tui.builder.palette import PaletteScreen
+from nntui.tui.builder.screen import BuilderScreen
+from nntui.tui.builder.stack_table import StackTable
+from nntui.tui.common.field_editor import FieldEditor
 
 TWO_BRANCH_KEYS = ["b", "d", "enter", *"128", "tab", *"relu", "enter",  # a Dense branch reading the input
                    "down", "m", "enter", "enter"]  # on the old first Dense: Concatenate it with the branch
@@ -236,7 +236,6 @@ async def test_w_loads_weights_and_a_mismatch_names_the_first_layer(app_factory,
     save_weights(small, bad)
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
     app = app_factory()
-    install_training_screen(app, object)  # the note on the next run's start shows when Train is available
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("w")
         dialog = app.screen
@@ -272,7 +271,6 @@ async def test_ctrl_o_resumes_a_checkpoint_folder(app_factory, tmp_path, fake_mn
     assert train(preset, Options(data_dir=str(fake_mnist_dir), checkpoint=str(folder)), io.StringIO(),
                  io.StringIO()) == 0
     app = app_factory()
-    install_training_screen(app, object)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("ctrl+o")
         dialog = app.screen

@@ -17,21 +17,20 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from test_training_support import glyph_arrays
 from textual import events
 from textual.geometry import Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.screen import Screen
 from tui_helpers import install_training_screen
 
-from nntui.spec import load_preset
+from nntui.preset import load_preset
 from nntui.tui.app import NntuiApp
-from nntui.tui.screens.builder import BuilderScreen
-from nntui.tui.screens.help import HelpScreen
-from nntui.tui.screens import training as training_module
-from nntui.tui.screens.training import TrainingScreen
-from nntui.tui.screens.training_settings import TrainingSettingsScreen
-
-from test_training_support import glyph_arrays
+from nntui.tui.builder.screen import BuilderScreen
+from nntui.tui.builder.settings_dialog import TrainingSettingsScreen
+from nntui.tui.common.help import HelpScreen
+from nntui.tui.training import screen as training_module
+from nntui.tui.training.screen import TrainingScreen
 
 ARRAYS = glyph_arrays()
 SIZES = [(200, 60), (120, 40), (80, 24), (60, 18), (40, 12), (80, 24), (120, 40), (200, 60)]
@@ -111,7 +110,7 @@ def hostile_app(tmp_path, preset: str = "mnist", *, recorder: Recorder | None = 
     recorder = recorder or Recorder()
 
     class Training(TrainingScreen):
-        CSS_PATH = str(Path(training_module.__file__).with_name("training.tcss"))
+        CSS_PATH = str(Path(training_module.__file__).with_name("screen.tcss"))
 
         def on_training_failed(self, message) -> None:
             recorder.failures.append(message.text)
@@ -265,13 +264,25 @@ def binding_keys() -> list[str]:
     """Every key bound on any screen of the app (and the app's own, and Textual's)."""
     from textual.app import App
 
-    from nntui.tui.screens import (builder, confirm, help, input_shape, keras_code, layer_form, load_weights,
-                                   open_preset, palette, save, training, training_save, training_settings)
-    from nntui.tui.widgets.graph_view import GraphView
+    from nntui.tui.builder import (
+        input_shape,
+        keras_code,
+        layer_form,
+        load_weights,
+        open_preset,
+        palette,
+        save,
+        settings_dialog,
+    )
+    from nntui.tui.builder import screen as builder
+    from nntui.tui.builder.graph_view import GraphView
+    from nntui.tui.common import confirm, help
+    from nntui.tui.training import save_prompt
+    from nntui.tui.training import screen as training
     classes = [NntuiApp, App, builder.BuilderScreen, confirm.ConfirmScreen, help.HelpScreen,
                input_shape.InputShapeScreen, keras_code.KerasCodeScreen, layer_form.LayerFormScreen,
                load_weights.LoadWeightsScreen, open_preset.OpenPresetScreen, palette.PaletteScreen, save.SaveScreen,
-               training.TrainingScreen, training_save.TrainingSavePrompt, training_settings.TrainingSettingsScreen,
+               training.TrainingScreen, save_prompt.TrainingSavePrompt, settings_dialog.TrainingSettingsScreen,
                GraphView]
     keys = set()
     for cls in classes:

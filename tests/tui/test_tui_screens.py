@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from tui_helpers import NARROW, layer_types
 from textual.widgets import OptionList, TextArea
+from tui_helpers import NARROW, layer_types
 
-from nntui.spec import loads
-from nntui.spec.keras_code import keras_code
-from nntui.tui.screens.builder import BuilderScreen
-from nntui.tui.screens.confirm import ConfirmScreen
-from nntui.tui.screens.help import HelpScreen, help_sections
-from nntui.tui.screens.keras_code import KerasCodeScreen
-from nntui.tui.screens.open_preset import OpenPresetScreen
-from nntui.tui.screens.save import SaveScreen
+from nntui.preset import loads
+from nntui.preset.keras_code import keras_code
+from nntui.tui.builder.keras_code import KerasCodeScreen
+from nntui.tui.builder.open_preset import OpenPresetScreen
+from nntui.tui.builder.save import SaveScreen
+from nntui.tui.builder.screen import BuilderScreen
+from nntui.tui.common.confirm import ConfirmScreen
+from nntui.tui.common.help import HelpScreen
 
 
 def same(a, b) -> bool:
@@ -157,7 +157,7 @@ async def test_help_lists_every_builder_key(app_factory):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = {what: keys for _, rows in help_sections() for keys, what in rows}
+        shown = {what: keys for _, rows in app.help_sections() for keys, what in rows}
         for binding in BuilderScreen.BINDINGS:
             assert binding.tooltip in shown
         assert shown["Move the selected layer up"] == "shift+↑ / K"

@@ -7,9 +7,9 @@ in the real app; nothing on these screens depends on a clock or randomness.
 from __future__ import annotations
 
 from preset_texts import HEADS
-from tui_helpers import NARROW, WIDE, install_training_screen, make_app
+from tui_helpers import NARROW, WIDE, make_app
 
-from nntui.spec import loads
+from nntui.preset import loads
 from nntui.tui.app import NntuiApp
 
 GRAPH = """
@@ -34,7 +34,6 @@ batch_size = 64
 
 def app(preset: str = "mnist") -> NntuiApp:
     a = make_app(preset)
-    install_training_screen(a, object)
     return a
 
 
@@ -85,7 +84,6 @@ def test_keras_code_view(snap_compare):
 
 def test_graph_model_shows_connections_120x40(snap_compare):
     graph = NntuiApp(loads(GRAPH), cursor_blink=False)
-    install_training_screen(graph, object)
     assert snap_compare(graph, terminal_size=WIDE, run_before=keys("down", "down", "down"))
 
 

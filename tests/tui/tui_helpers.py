@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from nntui.spec import load_preset
+from textual.screen import Screen
+
+from nntui.preset import load_preset
 from nntui.tui.app import NntuiApp
 
 WIDE = (120, 40)
 NARROW = (80, 24)
+
+
+class NoTraining(Screen):
+    """Stands in for the training screen where a test only builds (t must not start a real run)."""
+
+    def __init__(self, preset, data_dir) -> None:
+        super().__init__()
+        self.preset, self.data_dir = preset, data_dir
 
 
 def make_app(preset: str = "mnist", cwd=None, **kwargs) -> NntuiApp:
@@ -16,12 +26,13 @@ def make_app(preset: str = "mnist", cwd=None, **kwargs) -> NntuiApp:
     test turns it on and sends a burst).
     """
     kwargs.setdefault("typeahead", False)
+    kwargs.setdefault("training_screen", NoTraining)
     return NntuiApp(load_preset(preset), cursor_blink=False, cwd=cwd, **kwargs)
 
 
 def install_training_screen(app, screen_class) -> None:
     """Make ``app.start_training`` push ``screen_class(preset, data_dir)``."""
-    app._training = (screen_class, None)
+    app.training_screen = screen_class
 
 
 def layer_types(app) -> list[str]:

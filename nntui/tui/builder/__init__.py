@@ -1,0 +1,1 @@
+"""The builder: the stack of layers, their shapes, the settings, and the dialogs that edit them."""

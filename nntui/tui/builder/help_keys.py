@@ -1,0 +1,41 @@
+"""The builder's part of the help: its keys, the stack's and graph's navigation, the forms' and dialogs' keys."""
+
+from __future__ import annotations
+
+from ..common.confirm import ConfirmScreen
+from ..common.help import Sections, binding_rows
+from .keras_code import KerasCodeScreen
+from .layer_form import LayerFormScreen
+from .palette import PaletteScreen
+
+TABLE_KEYS = [
+    ("↑ ↓ / pgup pgdn / home end", "Move the cursor in the stack (row 'in' is the input)"),
+    ("enter / click a selected row", "Edit the row under the cursor"),
+    ("tab / shift+tab", "Move between the stack and the side panel's settings (wide terminals)"),
+    ("ctrl+p", "Command palette: every action by name (also clickable)"),
+]
+GRAPH_KEYS = [
+    ("↑ ↓ / pgup pgdn / home end", "Move through the nodes in drawing order (the selection is the table's)"),
+    ("← →", "Scroll sideways when the drawing is wider than the pane"),
+    ("enter", "Edit the selected node (b, m, O, a, d ... act on it as on the table)"),
+]
+FORM_KEYS = [
+    ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
+    ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
+    ("tab / shift+tab", "Next / previous setting"),
+    ("enter", "Apply (when every setting is valid)"),
+]
+
+
+def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Sections:
+    """(section title, rows) for the builder and the dialogs it opens; ``everywhere``: the app's keys."""
+    return [
+        ("Builder", binding_rows(builder_bindings) + TABLE_KEYS),
+        ("Graph drawing (g)", GRAPH_KEYS),
+        ("Everywhere", everywhere),
+        ("Add-layer palette", [("type", "Filter by name or description")] + binding_rows(PaletteScreen.BINDINGS)
+         + [("enter", "Add the highlighted layer")]),
+        ("Layer form, input shape, training settings", FORM_KEYS + binding_rows(LayerFormScreen.BINDINGS)),
+        ("Keras code", binding_rows(KerasCodeScreen.BINDINGS)),
+        ("Questions", binding_rows(ConfirmScreen.BINDINGS)),
+    ]

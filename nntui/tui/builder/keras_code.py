@@ -1,0 +1,45 @@
+"""The model as Keras code, ready to copy."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, TextArea
+
+from ..common.base import Page
+
+
+class KerasCodeScreen(Page):
+    """Shows the Python that builds, compiles and fits the same model with Keras."""
+
+    CSS_PATH = "keras_code.tcss"
+    BINDINGS = [
+        Binding("c,ctrl+c", "copy", "Copy", tooltip="Copy the code to the clipboard"),
+        Binding("escape,q,k", "close", "Back", tooltip="Back to the builder"),
+    ]
+
+    def __init__(self, code: str, name: str = ""):
+        super().__init__()
+        self.code = code
+        self.preset_name = name
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        area = TextArea(self.code, read_only=True, show_line_numbers=True, soft_wrap=False, id="code")
+        area.cursor_blink = getattr(self.app, "cursor_blink", True)
+        yield area
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.preset_name} as Keras code"
+        area = self.query_one("#code", TextArea)
+        area.border_title = "Keras 3 · c copies it all"
+        area.focus()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.code)
+        lines = self.code.count("\n")
+        self.notify(f"Copied {lines} lines of Keras code to the clipboard.", timeout=3)
+
+    def action_close(self) -> None:
+        self.dismiss()

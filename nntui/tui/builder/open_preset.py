@@ -1,0 +1,131 @@
+"""Open another preset: a shipped one from the list, a file by path (its error shown if it is bad), or
+resume a run from its checkpoint folder (the preset it trained, its weights, optimiser state and epochs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalGroup
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...preset.checkpoint import CheckpointError
+from ...preset.errors import PresetError
+from ...preset.loader import builtin_presets, load_preset
+from ...preset.preset import Preset
+from ..common.base import Dialog
+from ..common.confirm import ConfirmScreen
+from ..common.field_editor import FieldInput
+from ..common.safe_lists import SafeOptionList
+from ..common.start_state import checkpoint_state
+
+
+@dataclass
+class Resume:
+    """A checkpoint to continue: its preset, folder (as typed), epochs done and the trained state."""
+
+    preset: Preset
+    folder: str
+    epochs: int
+    state: Any
+
+
+def shipped_options() -> list[Option]:
+    """One option per shipped preset: name and description (or why it is broken)."""
+    options = []
+    for name, path in builtin_presets().items():
+        try:
+            description = load_preset(str(path)).description
+            style = ""
+        except PresetError as exc:
+            description, style = f"(broken: {exc.reason})", "red"
+        options.append(Option(Text.assemble((name.ljust(16), "bold"), (description, style)), id=name))
+    return options
+
+
+class OpenPresetScreen(Dialog[Preset | Resume | None]):
+    """Load a preset into the builder (asks first when there are unsaved changes)."""
+
+    CSS_PATH = ["../common/dialog.tcss", "open_preset.tcss"]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current model")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalGroup(classes="dialog", id="open"):
+            yield Static("Shipped presets (Enter opens)", classes="title")
+            yield SafeOptionList(*shipped_options(), id="shipped")
+            yield Static("Or a preset file (Enter opens):", classes="title")
+            yield FieldInput(placeholder="path/to/preset.toml", id="path")
+            yield Static("Or resume a run from its checkpoint folder (Enter resumes):", classes="title")
+            yield FieldInput(placeholder="path/to/checkpoint-folder", id="checkpoint")
+            yield Static("", id="open-error", classes="error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#open").border_title = "Open"
+        self.query_one("#open-error").display = False
+        self.query_one("#shipped", OptionList).focus()
+
+    def show_error(self, text: str) -> None:
+        error = self.query_one("#open-error", Static)
+        error.update(f"✗ {text}")
+        error.display = True
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.load(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        checkpoint = event.input.id == "checkpoint"
+        if not text:
+            self.show_error("type the path of a checkpoint folder (nntui --checkpoint DIR, or the checkpoint "
+                            "setting of the loss panel)" if checkpoint else "type the path of a .toml preset file")
+            return
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.app.cwd / path
+        if checkpoint:
+            self.resume(path, text)
+        else:
+            self.load(str(path), shown=text)
+
+    def resume(self, folder: Path, shown: str) -> None:
+        try:
+            preset, state, checkpoint = checkpoint_state(folder)
+        except CheckpointError as exc:
+            self.show_error(str(exc).replace(str(folder), shown, 1))
+            return
+        except Exception as exc:  # a damaged folder must never take the app down
+            self.show_error(f"{shown}: not a usable checkpoint ({type(exc).__name__}: {exc})")
+            return
+        self._confirm_then_dismiss(Resume(preset, shown, checkpoint.epoch, state), preset.name)
+
+    def _confirm_then_dismiss(self, result, name: str) -> None:
+        if self.app.document.dirty:
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(result)
+            self.app.push_screen(ConfirmScreen("Discard unsaved changes?",
+                                               f"Opening {name!r} replaces the model being edited.",
+                                               yes="Discard", no="Keep editing"), answer)
+            return
+        self.dismiss(result)
+
+    def load(self, ref: str, shown: str | None = None) -> None:
+        try:
+            preset = load_preset(ref)
+        except PresetError as exc:
+            message = str(exc)
+            if shown is not None and exc.source != shown:
+                message = message.replace(exc.source, shown, 1)
+            self.show_error(message)
+            return
+        self._confirm_then_dismiss(preset, preset.name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

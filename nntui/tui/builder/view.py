@@ -1,0 +1,238 @@
+"""What the builder shows, computed from the document and the model's answer (no textual here).
+
+Widgets render these plain records; none of them computes a shape: every shape, parameter count
+and FLOP figure comes from the :class:`~nntui.engine.model.ShapeReport` of ``full_check``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import prod
+
+from ...engine.config import Field
+from ...engine.layers import LAYER_TYPES
+from ...engine.model import INPUT, GraphError
+from ...engine.shapes import format_shape
+from ...headless.format import readable_count, readable_size
+from ...preset.document import PresetDocument
+from ...preset.edit_fields import non_default_settings
+from ...preset.model_check import CheckResult
+from ...preset.preset import LayerSpec, Preset
+
+ERROR_MARK = "✗"
+UNKNOWN_MARK = "?"
+OK_MARK = "✓"
+BYTES_PER_VALUE = 4  # float32
+
+
+def format_value(f: Field | None, value) -> str:
+    """A setting as the table shows it: shapes in parentheses, floats short, choices bare."""
+    if f is None:
+        return str(value)
+    if f.kind == "shape" and isinstance(value, tuple):
+        return "(" + ", ".join(map(str, value)) + ("," if len(value) == 1 else "") + ")"
+    if f.kind == "pair" and isinstance(value, tuple) and value[0] != value[1]:
+        return f"({value[0]}, {value[1]})"
+    return f.format(value)
+
+
+def settings_text(spec: LayerSpec) -> str:
+    """The layer's key settings: required ones and those that differ from the default.
+
+    The first required setting, then the activation (by name alone), then the rest, so that the
+    most telling ones survive a narrow column: ``units=512, relu``, ``filters=32, relu, kernel_size=3``.
+    """
+    cls = LAYER_TYPES.get(spec.type)
+    if cls is None:
+        return ", ".join(f"{k}={v}" for k, v in spec.config.items())
+    fields = {f.name: f for f in cls.fields}
+    settings = non_default_settings(cls.fields, spec.config)
+    first = cls.fields[0].name if cls.fields and cls.fields[0].required else None
+    order = [k for k in (first, "activation") if k in settings] + [k for k in settings if k not in (first, "activation")]
+    parts = []
+    for key in order:
+        text = format_value(fields[key], settings[key])
+        parts.append(text if key == "activation" else f"{key}={text}")
+    return ", ".join(parts)
+
+
+def shape_text(shape) -> str:
+    """Keras notation: (None, 28, 28, 1)."""
+    return format_shape(shape)
+
+
+@dataclass
+class RowView:
+    """One row of the stack table. ``index`` is None for the input row."""
+
+    index: int | None
+    type: str
+    name: str
+    settings: str
+    shape: str
+    params: str
+    inputs: str = ""
+    state: str = "ok"  # ok | error | unknown | input
+    error: str | None = None
+    fix: str | None = None
+
+    @property
+    def marker(self) -> str:
+        """The symbol that marks the row's state (a misfit is never shown by colour alone)."""
+        return {"error": ERROR_MARK, "unknown": UNKNOWN_MARK}.get(self.state, "")
+
+
+@dataclass
+class Totals:
+    """Sums over the layers that could be sized."""
+
+    params: int
+    trainable: int
+    weight_bytes: int
+    activation_bytes: int
+    flops: int
+    batch_size: int
+    partial: bool
+
+    def text(self) -> str:
+        """Two lines: parameters, weight memory and FLOPs; activation memory for one batch."""
+        extra = "" if self.params == self.trainable else f" ({self.params - self.trainable:,} non-trainable)"
+        first = (f"Params {self.params:,}{extra} · weights {readable_size(self.weight_bytes)} · "
+                 f"FLOPs/sample {readable_count(self.flops)}")
+        second = f"Activations for a batch of {self.batch_size}: {readable_size(self.activation_bytes)}"
+        if self.partial:
+            second += " · counted up to the first misfit"
+        return first + "\n" + second
+
+
+@dataclass
+class StackView:
+    """Everything the builder screen shows about the model."""
+
+    rows: list[RowView]
+    totals: Totals
+    graph: bool
+    ready: bool
+    status: str
+    problem_row: int | None  # table row of the first misfit (0 = the input row)
+    check: CheckResult = field(repr=False, default=None)
+
+
+def _names(check: CheckResult, preset: Preset) -> list[str]:
+    if check.model is not None:
+        return [layer.name for layer in check.model.layers]
+    return [ls.name or ls.type.lower() for ls in preset.model.layers]
+
+
+def input_row(preset: Preset, check: CheckResult) -> RowView:
+    shape = tuple(preset.model.input_shape)
+    shown = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+    row = RowView(None, "Input", INPUT, f"shape={shown}", shape_text((None, *shape)), "", state="input")
+    if check.input_error:
+        row.state, row.error = "error", check.input_error
+        row.fix = "Press i to change the input shape."
+    return row
+
+
+def build_rows(doc: PresetDocument, check: CheckResult) -> list[RowView]:
+    """The input row, then one row per layer, from the model's report."""
+    preset = doc.preset
+    report = check.report
+    names = _names(check, preset)
+    rows = [input_row(preset, check)]
+    for i, spec in enumerate(preset.model.layers):
+        r = report.rows[i] if i < len(report.rows) else None
+        shape = shape_text(r.output_shape) if r is not None and r.output_shape is not None else UNKNOWN_MARK
+        params = f"{r.params:,}" if r is not None and r.params is not None else UNKNOWN_MARK
+        inputs = ", ".join(r.inputs) if r is not None and r.inputs else ", ".join(spec.inputs or [])
+        row = RowView(i, spec.type, names[i] if i < len(names) else spec.type.lower(), settings_text(spec),
+                      shape, params, inputs)
+        if report.error_index == i and report.error is not None:
+            row.state = "error"
+            err = r.error if r is not None and r.error is not None else report.error
+            row.error = getattr(err, "reason", None) or str(err)
+            row.fix = getattr(err, "fix", None)
+            if isinstance(err, GraphError):
+                row.fix = ("Press e and set its inputs: layer names, comma-separated ('input' is the model's "
+                           "input).")
+        elif r is None or r.output_shape is None:
+            row.state = "unknown"
+        rows.append(row)
+    if report.error is not None and report.error_index is None:  # a graph error not tied to one layer
+        for row in rows[1:]:
+            if row.state == "ok" and row.shape == UNKNOWN_MARK:
+                row.state = "unknown"
+    return rows
+
+
+def totals(doc: PresetDocument, check: CheckResult) -> Totals:
+    """Parameters, weight memory, activation memory for one batch, FLOPs per sample."""
+    report = check.report
+    batch = doc.preset.training.batch_size
+    sized = [r for r in report.rows if r.output_shape is not None]
+    values = sum(int(prod(r.output_shape[1:])) for r in sized)
+    params = sum(r.params or 0 for r in sized)
+    trainable = sum(r.trainable_params or 0 for r in sized)
+    flops = sum(r.flops or 0 for r in sized)
+    partial = len(sized) < len(report.rows)
+    return Totals(params, trainable, params * BYTES_PER_VALUE, values * batch * BYTES_PER_VALUE, flops,
+                  batch, partial)
+
+
+def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
+    """One or two lines: ready to train, or what does not fit and how to fix it."""
+    preset = doc.preset
+    report = check.report
+    if check.ready:
+        t = preset.training
+        lr = t.optimizer.config.get("learning_rate")
+        opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g})" if lr is not None else "")
+        loss = t.loss if isinstance(t.loss, str) else ", ".join(f"{k}: {v}" for k, v in t.loss.items())
+        text = (f"{OK_MARK} Ready to train: {report.total_params:,} params; loss {loss}; {opt}; "
+                f"batch {t.batch_size}, {t.epochs} epoch{'s' if t.epochs != 1 else ''}")
+        if t.early_stopping:
+            es = t.early_stopping
+            text += f"; early stopping on {es.get('monitor', 'val_loss')} (patience {es.get('patience', 0)})"
+        if doc.checkpoint_dir:
+            text += f"; checkpoint in {doc.checkpoint_dir}"
+        return text
+    if check.crash:
+        return f"{ERROR_MARK} {check.crash}"
+    if report.error is not None:
+        i = report.error_index
+        if i is None or i >= len(rows) - 1:
+            return f"{ERROR_MARK} The graph does not fit together: {report.error}"
+        row = rows[i + 1]
+        r = report.rows[i]
+        if r.output_shape is not None:  # shapes fit; the loss cannot score this output
+            loss = preset.training.loss
+            loss = loss if isinstance(loss, str) else loss.get(row.name, "the loss")
+            head = f"{ERROR_MARK} The loss {loss} does not fit layer {i} {row.type} ({row.name}): "
+        else:
+            head = f"{ERROR_MARK} Layer {i} {row.type} ({row.name}) does not fit: "
+        text = head + (row.error or str(report.error))
+        if row.fix:
+            text += f"\n  Fix: {row.fix}"
+        return text
+    if check.input_error:
+        return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: press i to change the input shape."
+    if check.empty:
+        return f"{ERROR_MARK} The model has no layers yet: press a to add one."
+    if check.settings_error:
+        return (f"{ERROR_MARK} {check.settings_error[:1].upper()}{check.settings_error[1:]}\n"
+                "  Fix: press o for the loss panel (outputs: O on a layer).")
+    return f"{ERROR_MARK} {check.problem}"
+
+
+def stack_view(doc: PresetDocument) -> StackView:
+    """The whole view of the document."""
+    check = doc.check()
+    rows = build_rows(doc, check)
+    problem = None
+    if check.report.error is not None and check.report.error_index is not None:
+        problem = check.report.error_index + 1
+    elif check.input_error:
+        problem = 0
+    graph = doc.is_graph or (check.model is not None and bool(check.model.layers) and not check.model.is_sequential)
+    return StackView(rows, totals(doc, check), graph, check.ready, status_text(doc, check, rows), problem, check)
+

@@ -1,0 +1,1 @@
+"""What the builder and the training screen share: dialogs, help, inputs, the kept trained state."""

@@ -1,0 +1,400 @@
+"""The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
+
+The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, builds (or
+reuses) the model and consumes the engine's one generator (``Trainer.fit``), exactly as the headless
+CLI does; between two ``next()`` calls it asks :class:`RunControl` whether to go on, so pausing is
+simply not calling ``next()``. It never touches a widget: it only posts the messages of
+:mod:`nntui.tui.training.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
+cumulative snapshot, never one message per batch).
+
+What survives the screen: :class:`TrainedState`, stored by the screen on ``app.trained``. A later
+TrainingScreen for a preset whose model spec is equal continues from its weights (and its
+optimiser state when the loss and optimiser settings are unchanged too).
+
+Its pieces live next to it and are re-exported here: ``run_control``, ``live_history``,
+``trained_state`` and ``run_facts`` (the dataclasses the messages carry).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from dataclasses import replace
+from typing import Callable
+
+import numpy as np
+
+from ...engine.early_stopping import EarlyStopping
+from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
+from ...engine.shapes import format_shape
+from ...engine.training import Trainer
+from ...headless.metrics_file import event_record
+from ...preset import build_model, full_check, make_trainer, output_plans
+from ...preset.checkpoint import CheckpointError, save_checkpoint
+from ...preset.datasets import load_arrays, make_datasets
+from ...preset.preset import Preset
+from ..common.live_history import LiveHistory
+from ..common.trained_state import TrainedState, _training_key
+from . import messages as msg
+from .run_control import RunControl
+from .run_facts import JobData, LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
+
+PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
+FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
+READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
+MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
+
+LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
+               "greater_than_4": ["0-4", "5-9"]}
+
+
+Post = Callable[[object], object]
+
+
+class TrainingJob:
+    """One run: load, build or continue, train through the generator, evaluate, report.
+
+    ``run(post)`` is meant for a thread: ``post`` is the screen's thread-safe ``post_message``.
+    Everything the UI learns comes through ``post``.
+    """
+
+    def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
+                 data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
+                 frame_wait: float | None = None, checkpoint_dir=None):
+        self.preset = preset
+        self.data_dir = data_dir
+        self.control = control
+        self.previous = previous
+        self.data = data
+        self.arrays = arrays
+        self.interval = interval
+        self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
+        self.checkpoint_dir = checkpoint_dir
+        self._checkpoint_failed = False
+        self.state: TrainedState | None = None
+        self._post: Post = lambda m: None
+        # live fields
+        self._snap = Snapshot()
+        self._last_post = 0.0
+        self._prev_acc = None
+        self._paused_train = 0.0
+        self._paused_total = 0.0
+        self._in_eval = False
+        self._last_val_seconds = 0.0
+        self._last_batch = None
+        self._batch_size = preset.training.batch_size
+
+    # -- entry point
+    def run(self, post: Post) -> None:
+        """Do the whole job; never raises (a failure becomes a TrainingFailed message)."""
+        self._post = post
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                self._run()
+        except Exception as exc:  # noqa: BLE001 - the app must survive anything the run throws
+            post(msg.TrainingFailed(f"{type(exc).__name__}: {exc}" if not _is_user_error(exc) else str(exc)))
+
+    def _run(self) -> None:
+        preset, ctl = self.preset, self.control
+        if self.data is None:
+            self._post(msg.TrainingLoading("Loading MNIST…"))
+            arrays = self.arrays if self.arrays is not None else load_arrays(
+                preset, self.data_dir, progress=self._download_progress)
+            if ctl.closed:
+                return
+        else:
+            arrays = self.data.arrays
+        state, model, trainer = self._model()
+        if state is None:
+            return
+        if self.data is None:
+            self._post(msg.TrainingLoading("Preparing the datasets…"))
+            train, val, test = make_datasets(preset, model, arrays)
+            self.data = JobData(arrays, train, val, test)
+        data = self.data
+        if not state.busy.acquire(blocking=False):
+            self._post(msg.TrainingLoading("Waiting for the previous run to let go of the weights…"))
+            while not state.busy.acquire(timeout=0.1):
+                if ctl.closed:
+                    return
+        try:
+            self._train(state, data)
+        finally:
+            state.busy.release()
+
+    def _download_progress(self, filename: str, done: int, total: int | None) -> None:
+        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        self._post(msg.TrainingLoading(f"Downloading {filename}  {size}", done, total))
+
+    def _model(self):
+        preset, prev = self.preset, self.previous
+        acc_key = None
+        if prev is not None and prev.matches(preset):
+            model = prev.model
+            if _training_key(prev.training_spec) == _training_key(preset.training):
+                trainer = prev.trainer
+            else:  # same weights, new loss or optimiser: a fresh optimiser state
+                trainer = make_trainer(preset, model)
+                prev.trainer = trainer
+                prev.training_spec = copy.deepcopy(preset.training)
+            prev.history.truncate(prev.epochs_completed)
+            self.state = prev
+            return prev, model, trainer
+        model = build_model(preset.model)
+        report = full_check(preset, model)
+        if report.error is not None:
+            where = report.rows[report.error_index].name if report.error_index is not None else "model"
+            self._post(msg.TrainingFailed(f"The model does not fit together ({where}): {report.error}"))
+            return None, None, None
+        trainer = make_trainer(preset, model)
+        names = trainer.metric_names()
+        acc_key = next((n for n in names if n.endswith("accuracy")), None)
+        self.state = TrainedState.fresh(preset, model, trainer, acc_key)
+        return self.state, model, trainer
+
+    # -- info
+    def _info(self, state: TrainedState, data: JobData, initial: int, epochs: int, steps: int) -> RunInfo:
+        preset, model, trainer = self.preset, state.model, state.trainer
+        report = model.infer_shapes()
+        layers = tuple(LayerInfo(layer.name, type(layer).type_name, layer_text(layer),
+                                 format_shape(row.output_shape) if row.output_shape else "?", row.params or 0)
+                       for layer, row in zip(model.layers, report.rows))
+        out_shape = report.output_shapes()[0] if report.output_shapes() else ()
+        plans = output_plans(preset.training, model)
+        out_layer = model.output_layers()[0]
+        activation = out_layer.config.get("activation") if getattr(out_layer, "activation_is_final", True) else None
+        loss = plans[0].loss
+        target = f"{plans[0].rule.name}, {LOSS_TARGETS.get(loss.target, loss.target)}"
+        lr = trainer.optimizer.learning_rate
+        return RunInfo(preset.name, layers, report.total_params, tuple(preset.model.input_shape), tuple(out_shape),
+                       activation, loss.name if len(plans) == 1 else f"{len(plans)} losses", target,
+                       preset.training.optimizer.type, lr, preset.training.batch_size, len(data.train),
+                       len(data.val) if data.val is not None else 0, len(data.test), str(data.arrays.source),
+                       initial, epochs, state.trained, steps, state.history.acc_key)
+
+    # -- training
+    def _train(self, state: TrainedState, data: JobData) -> None:
+        t = self.preset.training
+        trainer = state.trainer
+        initial = state.epochs_completed
+        epochs = initial + t.epochs
+        if state.planned_epochs is not None and state.planned_epochs > initial:
+            epochs = state.planned_epochs
+        state.planned_epochs = None
+        early = EarlyStopping(**t.early_stopping) if getattr(t, "early_stopping", None) else None
+        past = [dict(logs) for _, logs, _ in state.history.rows] if initial else None
+        run = trainer.fit(data.train, epochs=epochs, batch_size=t.batch_size, validation=data.val, test=data.test,
+                          initial_epoch=initial, keep_test_predictions=True, early_stopping=early, history=past)
+        steps = run.steps_per_epoch
+        history = state.history
+        history.epochs = epochs
+        info = self._info(state, data, initial, epochs, steps)
+        ready = threading.Event()
+        self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows), ready))
+        ready.wait(READY_WAIT)  # the screen lays itself out before the first batch (not during it)
+        self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
+        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
+                              learning_rate=trainer.optimizer.learning_rate)
+        ended = self._drive(run, state, data)
+        if ended is None:  # closed
+            return
+        if ended.reason == "stopped" and data.test is not None and len(data.test):
+            ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
+            if ended is None:
+                return
+        result = self._result(ended, data, state)
+        history.records.append(event_record(ended))
+        self._post(msg.TrainingEnded(result))
+
+    def _drive(self, run, state: TrainedState, data: JobData) -> RunEnded | None:
+        ctl = self.control
+        history = state.history
+        stop_sent = False
+        it = iter(run)
+        n_train = len(data.train)
+        while True:
+            if ctl.must_wait():
+                self._post_snapshot(history, paused=True)
+                waited = 0.0
+                while ctl.must_wait():
+                    waited += ctl.wait(0.5)
+                self._account_pause(waited)
+            if ctl.closed:
+                run.close()
+                return None
+            if ctl.stop_requested and not stop_sent:
+                run.stop()
+                stop_sent = True
+            try:
+                event = next(it)
+            except StopIteration:
+                return None
+            if isinstance(event, BatchEnded):
+                self._on_batch(event, history, n_train)
+                state.steps_done += 1
+                ctl.batch_done(event.global_step)
+                now = time.perf_counter()
+                if now - self._last_post >= self.interval:
+                    self._post_snapshot(history, now=now)
+            elif isinstance(event, Evaluating):
+                self._in_eval = True
+                self._snap = replace(self._snap, **self._batch_fields())
+                self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
+                now = time.perf_counter()
+                if now - self._last_post >= self.interval:
+                    self._post_snapshot(history, now=now)
+            elif isinstance(event, EpochStarted):
+                self._paused_train = self._paused_total = 0.0
+                self._in_eval = False
+                self._prev_acc = None
+                self._snap = replace(self._snap, **self._batch_fields())
+                self._snap = replace(self._snap, phase="train", epoch=event.epoch, step=0)
+            elif isinstance(event, EpochEnded):
+                event = self._corrected(event)
+                history.add_epoch(event)
+                history.records.append(event_record(event))
+                state.epochs_completed = event.epoch
+                self._last_val_seconds = event.seconds - event.train_seconds
+                self._post(msg.TrainingEpoch(event))
+                if self.checkpoint_dir:
+                    self._checkpoint(run, state, event)
+                self._post_snapshot(history)
+            elif isinstance(event, RunStarted):
+                history.records.append(event_record(event))
+            elif isinstance(event, RunEnded):
+                return event
+
+    def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
+        """After an epoch, like ``--checkpoint``: everything needed to continue, written atomically."""
+        import json
+
+        lines = [json.dumps(r) + "\n" for r in state.history.records if r.get("event") != "start"]
+        try:
+            save_checkpoint(self.checkpoint_dir, self.preset, state.trainer, run, event.epoch,
+                            finished=getattr(event, "final", False), metrics_lines=lines)
+        except (CheckpointError, OSError) as exc:
+            if not self._checkpoint_failed:
+                self._checkpoint_failed = True
+                self._post(msg.TrainingNotice(f"No checkpoint: {exc}", "error"))
+
+    def _on_batch(self, ev: BatchEnded, history: LiveHistory, n_train: int) -> None:
+        """Per batch, only what cannot wait: the curves' point. The snapshot is built when posted."""
+        bs = self._batch_size
+        seen = min(ev.step * bs, n_train)
+        k = seen - min((ev.step - 1) * bs, n_train)
+        acc_key = history.acc_key
+        batch_acc = None
+        if acc_key is not None:
+            acc = ev.logs.get(acc_key)
+            if acc is not None:
+                prev = self._prev_acc if ev.step > 1 and self._prev_acc is not None else 0.0
+                batch_acc = min(1.0, max(0.0, (acc * seen - prev * (seen - k)) / max(k, 1)))
+                self._prev_acc = acc
+        history.add_batch((ev.epoch - 1) + ev.step / ev.steps, ev.batch_loss, batch_acc, self._beta)
+        self._last_batch = (ev, seen, k)
+
+    def _batch_fields(self) -> dict:
+        """The snapshot's fields from the last batch: speed, time left, batch shape."""
+        if self._last_batch is None:
+            return {}
+        ev, seen, k = self._last_batch
+        self._last_batch = None
+        acc_key = self.state.history.acc_key if self.state is not None else None
+        train_seconds = max(ev.seconds - self._paused_train, 1e-9)
+        sps = seen / train_seconds
+        remaining = (ev.epochs - ev.epoch) * ev.steps + (ev.steps - ev.step)
+        left = remaining * self._batch_size / sps + self._last_val_seconds * (ev.epochs - ev.epoch)
+        return dict(phase="train", epoch=ev.epoch, epochs=ev.epochs, step=ev.step, steps=ev.steps,
+                    global_step=ev.global_step, batch_loss=ev.batch_loss, loss=ev.logs.get("loss"),
+                    accuracy=ev.logs.get(acc_key) if acc_key else None, learning_rate=ev.learning_rate,
+                    update_norm=ev.update_norm, batch_shape=(k, *self.preset.model.input_shape),
+                    samples_per_second=sps, seconds_left=left)
+
+    def _account_pause(self, waited: float) -> None:
+        """Pauses are not training time: remember them to take them out of the epoch's timings."""
+        self._paused_total += waited
+        if not self._in_eval and self._snap.step > 0:
+            self._paused_train += waited
+
+    def _corrected(self, ev: EpochEnded) -> EpochEnded:
+        """The engine's epoch clock runs while we pause (we just do not call next()); take the pauses out."""
+        if self._paused_total <= 0:
+            return ev
+        train = max(ev.train_seconds - self._paused_train, 1e-9)
+        seconds = max(ev.seconds - self._paused_total, train)
+        samples = ev.samples_per_second * ev.train_seconds
+        return replace(ev, seconds=seconds, train_seconds=train, samples_per_second=samples / train)
+
+    def _post_snapshot(self, history: LiveHistory, *, paused: bool = False, now: float | None = None) -> None:
+        """Post the snapshot; while training, wait (at most FRAME_WAIT) until the screen has drawn it.
+
+        Drawing is pure Python on the UI thread; run while this thread trains, it competes for the GIL
+        and for the cores BLAS is using, which costs the epoch more than the drawing itself. Measured
+        on the mnist preset (benchmarks/app_vs_headless.py, 6 rounds): app/headless 1.14 when the
+        worker waited only for the handler, 1.04 when it waits for the frame.
+        """
+        sloss, sacc = history.smoothed()
+        self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
+                             curves=history.snapshot())
+        drawn = None if paused or self.frame_wait <= 0 else threading.Event()
+        self._post(msg.TrainingProgress(self._snap, drawn))
+        if drawn is not None:
+            drawn.wait(self.frame_wait)
+        self._last_post = time.perf_counter()
+
+    def _evaluate_after_stop(self, trainer: Trainer, data: JobData, ended: RunEnded, batch_size: int):
+        """A stopped run keeps its weights: measure them on the test set too."""
+        steps = trainer.evaluation(data.test, batch_size, phase="test", keep_predictions=True)
+        history = self.state.history
+        while True:
+            if self.control.closed:
+                steps.close()
+                return None
+            try:
+                ev = next(steps)
+            except StopIteration as done:
+                result = done.value
+                return replace(ended, test_logs=result["logs"], test_predictions=result["predictions"])
+            self._snap = replace(self._snap, **self._batch_fields())
+            self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
+            now = time.perf_counter()
+            if now - self._last_post >= self.interval:
+                self._post_snapshot(history, now=now)
+
+    def _result(self, ended: RunEnded, data: JobData, state: TrainedState) -> RunResult:
+        curves = state.history.snapshot()
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves)
+        preds = ended.test_predictions
+        y_test = getattr(data.arrays, "y_test", None)
+        if not preds or y_test is None:
+            return RunResult(ended, curves=curves, snapshot=snap)
+        plans = output_plans(self.preset.training, state.model)
+        index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
+        if index is None or index >= len(preds):
+            return RunResult(ended, curves=curves, snapshot=snap)
+        rule = plans[index].rule
+        true = rule.classes_of(np.asarray(y_test))
+        pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
+        k = rule.classes
+        cm = confusion_matrix(true, pred, k)
+        names = tuple(CLASS_NAMES.get(rule.name, [str(i) for i in range(k)]))
+        wrong = np.flatnonzero(pred != true)
+        images = getattr(data.arrays, "x_test", None)
+        picked = []
+        for j in wrong[:MAX_MISCLASSIFIED]:
+            digit = int(y_test[j])
+            t_text = names[true[j]] if rule.name == "digit" else f"{names[true[j]]} ({digit})"
+            picked.append((np.asarray(images[j]) if images is not None else None, t_text,
+                           names[min(max(pred[j], 0), k - 1)], int(j)))
+        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap)
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from ...data import DataError
+    from ...preset import PresetError
+    return isinstance(exc, (DataError, PresetError))
+
+
+__all__ = ["TrainingJob", "PROGRESS_INTERVAL"]
