@@ -1,30 +1,25 @@
 """The training screen: live curves, progress, the anatomy of the run, epoch table, results.
 
-Push it on any app::
-
-    app.push_screen(TrainingScreen(preset, data_dir))
-
-It starts at once: data loading and training run in a thread worker (:mod:`nntui.tui.training.worker`)
-that consumes the engine's one generator and only posts messages (:mod:`nntui.tui.training.messages`).
-The screen routes them to small widgets that own what they show: the head (:mod:`.head`: title,
-state, epoch, bar, speed), the notice line (:mod:`.notice`), the plots (:mod:`.plots`), the anatomy
-(:mod:`.anatomy`), the epoch table (:mod:`.epoch_table`) and the results tab (:mod:`.results`). Where
-the run is lives in one reactive, :attr:`TrainingScreen.phase` (a :class:`~.phase.Phase`): its watcher
-tells the head, and the footer follows by itself (``bindings=True``; :meth:`check_action` says which
-keys each phase allows).
+Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
+and training run in a thread worker (:mod:`.worker`) that consumes the engine's one generator and only
+posts messages (:mod:`.messages`). The screen routes them to widgets that own what they show: the head
+(:mod:`.head`), the notice line (:mod:`.notice`), the plots, the anatomy, the epoch table
+(:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
+:class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
 from the current weights), r restart from fresh weights, w save the weights, m save the metrics
 (:mod:`.saving`), 1/2/3 the tabs, escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
-:class:`~nntui.tui.common.trained_state.TrainedState` (model, trainer, epochs trained, history).
-A later TrainingScreen for a preset whose model spec is equal (``app.trained.matches(preset)``)
-continues from those weights; the builder may drop it (``app.trained = None``) when the model changes.
+:class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
+spec is equal (``app.trained.matches(preset)``) continues from those weights; the builder may drop it
+(``app.trained = None``) when the model changes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
@@ -41,11 +36,12 @@ from ...preset.weights_file import WeightsError
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
 from .notice import TrainingNoticeLine
+from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
-from .plots import TrainingPlot, TrainingPlotPanel
 from .results import TrainingResults
 from .run_control import RunControl
 from .saving import save_prompt, save_run_file
@@ -53,37 +49,8 @@ from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
-# Every frame the UI thread draws is CPU (and GIL) taken from the training thread (which waits while
-# a snapshot is drawn), so while training the screen redraws little: the head with each snapshot
-# (5 a second), the anatomy once a second,
-# the plots (the costliest: ~10 ms each in plotext) every 2 s or less often when they are slow to
-# draw (at most PLOT_BUDGET of the time), after an epoch's end (its validation point) unless they
-# were drawn less than EPOCH_PLOT_INTERVAL ago, and at once on a pause and at the end of the run.
-PLOT_BUDGET = 0.015
-MIN_PLOT_INTERVAL = 2.0
-EPOCH_PLOT_INTERVAL = 2.0
-ANATOMY_INTERVAL = 1.0
-PAUSED_REDRAW_DELAY = 0.03  # on a pause the head is drawn first, the rest this much later
-# The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
-# interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
-# every redraw. While this screen is up, threads hand the GIL over after at most 0.5 ms.
-SWITCH_INTERVAL = 0.0005
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 30
-
-# The phases in which each action may run (and shows in the footer).
-ALLOWED = {
-    "pause": {Phase.LOADING, Phase.RUNNING},
-    "resume": {Phase.PAUSING, Phase.PAUSED},
-    "step": {Phase.RUNNING, Phase.PAUSING, Phase.PAUSED},
-    "stop": {Phase.LOADING, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED},
-    "again": {Phase.ENDED, Phase.FAILED},
-    "restart": {Phase.ENDED, Phase.FAILED},
-    "save_weights": {Phase.PAUSED, Phase.ENDED},
-    "save_metrics": {Phase.PAUSED, Phase.ENDED},
-}
-NOT_WHILE_SAVING = {"resume", "step", "again", "restart", "save_weights", "save_metrics"}
-NEED_WEIGHTS = {"save_weights", "save_metrics"}
 
 
 class TrainingScreen(Screen):
@@ -147,9 +114,7 @@ class TrainingScreen(Screen):
         self.epoch_events: list = []  # EpochEnded of this screen's runs (timings without pauses)
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
-        self._plot_due = 0.0
-        self._plot_drawn = 0.0
-        self._anatomy_due = 0.0
+        self._pace = RedrawPacer()  # the frame budget (see .pacing)
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
@@ -160,15 +125,13 @@ class TrainingScreen(Screen):
         self._notice = TrainingNoticeLine(id="training-notice")
         self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
         self._results = TrainingResults(id="training-results")
-        self._acc_panel = TrainingPlotPanel("accuracy", id="plot-acc")
+        self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
         yield self._head
         yield self._notice
         with TabbedContent(initial="tab-live", id="training-tabs") as self._tabs:
             with TabPane("Curves", id="tab-live"):
-                with Horizontal(id="training-plots"):
-                    yield TrainingPlotPanel("loss", id="plot-loss")
-                    yield self._acc_panel
+                yield self._curves
                 with Horizontal(id="training-lower"):
                     yield self._anatomies[0]
                     yield self._table
@@ -181,7 +144,6 @@ class TrainingScreen(Screen):
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
-        self._plots = list(self.query(TrainingPlot))
         self._layout_for(self.size.width, self.size.height)
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
@@ -218,11 +180,6 @@ class TrainingScreen(Screen):
         """Whether a run is under way (loading, training, paused or stopping)."""
         return self.phase.under_way
 
-    @property
-    def trained_state(self) -> TrainedState | None:
-        """The model/trainer this screen trains (also on ``app.trained``)."""
-        return self.state
-
     def start(self, previous: TrainedState | None) -> None:
         """Start a run in the worker: continue from ``previous`` (same model spec) or from fresh weights."""
         self._runs += 1
@@ -233,8 +190,7 @@ class TrainingScreen(Screen):
         self._notice.say(None)
         if previous is None:
             self._table.clear_epochs()
-            for plot in self._plots:
-                plot.show(None)
+            self._curves.show(None)
             self._results.clear()
         else:
             self._results.clear("The test results appear here when this run ends.")
@@ -262,13 +218,12 @@ class TrainingScreen(Screen):
         setattr(self.app, APP_ATTRIBUTE, self.state)
         self._head.ready(self.info)
         self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
-        self._acc_panel.set_acc_key(self.info.acc_key)
+        self._curves.set_acc_key(self.info.acc_key)
         self._table.show_epochs(message.rows, self.info.acc_key)
         for anatomy in self._anatomies:
             anatomy.set_info(self.info)
-        for plot in self._plots:
-            plot.show(message.curves)
-        self._plot_due = time.perf_counter() + MIN_PLOT_INTERVAL  # nothing new to plot before that
+        self._curves.show(message.curves)
+        self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
                              f"{'s' if self.info.initial_epoch != 1 else ''}); press s then r to restart from "
@@ -290,12 +245,11 @@ class TrainingScreen(Screen):
         if s.curves is not None and s.paused:
             # the paused state first (a cheap frame); the plots catch up a moment later
             self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_curves(s.curves, time.perf_counter()))
-        elif s.curves is not None and now >= self._plot_due:
+        elif s.curves is not None and self._pace.plots_due(now):
             self._show_curves(s.curves, now)
-        if s.paused or now >= self._anatomy_due:
+        if self._pace.anatomy_turn(now, s.paused):
             # In a frame of its own: Textual repaints the box around all the regions changed in one
             # frame, so the head (top) and the anatomy (bottom) together would repaint the whole screen.
-            self._anatomy_due = now + ANATOMY_INTERVAL
             if s.paused:
                 self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_anatomy(s))
             else:
@@ -304,34 +258,26 @@ class TrainingScreen(Screen):
         self.call_after_refresh(message.done)  # the worker waits for the frame (see TrainingProgress)
 
     def _show_anatomy(self, s, message: msg.TrainingProgress | None = None) -> None:
+        compact_shown = self._tabs.active == "tab-anatomy"
         for anatomy in self._anatomies:
-            if anatomy.display and (anatomy.id != "anatomy-compact" or self._tabs.active == "tab-anatomy"):
-                anatomy.show(s)
-            else:
-                anatomy.snapshot_pending = s
+            anatomy.offer(s, anatomy.display and (anatomy.id != "anatomy-compact" or compact_shown))
         if message is not None:  # the worker waits for the anatomy's frame too
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for anatomy in self._anatomies:
-            pending = anatomy.snapshot_pending
-            if pending is not None:
-                anatomy.snapshot_pending = None
-                anatomy.show(pending)
+            anatomy.catch_up()
 
     def _show_curves(self, curves, now: float) -> None:
-        cost = sum(p.render_seconds for p in self._plots)
-        self._plot_drawn = now
-        for plot in self._plots:
-            plot.show(curves)
-        self._plot_due = now + max(MIN_PLOT_INTERVAL, cost / PLOT_BUDGET)
+        cost = self._curves.render_seconds
+        self._curves.show(curves)
+        self._pace.plots_drawn(now, cost)
 
     def on_training_epoch(self, message: msg.TrainingEpoch) -> None:
         ev = message.event
         self.epoch_events.append(ev)
         self._table.add_epoch(ev.epoch, ev.logs, ev.seconds)
-        # show the epoch's validation point soon (with the next snapshot, or a second after the last draw)
-        self._plot_due = min(self._plot_due, self._plot_drawn + EPOCH_PLOT_INTERVAL)
+        self._pace.epoch_ended()  # its validation point soon
 
     def on_training_ended(self, message: msg.TrainingEnded) -> None:
         result = message.result
@@ -360,10 +306,9 @@ class TrainingScreen(Screen):
 
     # ------------------------------------------------------------------------------------- keys
     def check_action(self, action: str, parameters) -> bool | None:
-        phases = ALLOWED.get(action)
-        if phases is not None:
-            return (self.phase in phases and not (self.saving and action in NOT_WHILE_SAVING)
-                    and not (action in NEED_WEIGHTS and self.state is None))
+        allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
+        if allowed is not None:
+            return allowed
         if action == "tab" and parameters and parameters[0] == "tab-anatomy":
             return self.has_class("-compact")
         return True
@@ -421,26 +366,24 @@ class TrainingScreen(Screen):
         self._tabs.active = tab
 
     def action_save_weights(self) -> None:
-        self.app.push_screen(save_prompt("weights", self.preset.name), lambda path: self._save("weights", path))
+        self._save("weights")
 
     def action_save_metrics(self) -> None:
-        self.app.push_screen(save_prompt("metrics", self.preset.name), lambda path: self._save("metrics", path))
+        self._save("metrics")
 
-    def _save(self, kind: str, path: str | None) -> None:
-        if path:
-            self.saving = True
-            self._save_worker(kind, path)
-
-    @work(thread=True, group="save", exit_on_error=False)
-    def _save_worker(self, kind: str, path: str) -> None:
+    @work(group="save", exit_on_error=False)
+    async def _save(self, kind: str) -> None:
+        """Ask where, then write in a thread; the keys that would change the weights wait meanwhile."""
+        path = await self.app.push_screen_wait(save_prompt(kind, self.preset.name))
+        if not path:
+            return
+        self.saving = True
         try:
-            text, severity = save_run_file(kind, self.state, path), "information"
+            text, severity = await asyncio.to_thread(save_run_file, kind, self.state, path), "information"
         except (WeightsError, OSError) as exc:
             text, severity = f"Could not save: {exc}", "error"
-        self.app.call_from_thread(self._saved, text, severity)
-
-    def _saved(self, text: str, severity: str) -> None:
-        self.saving = False
+        finally:
+            self.saving = False
         self.notify(text, severity=severity)
 
 
