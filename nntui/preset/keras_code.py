@@ -19,13 +19,13 @@ from ..engine.losses import get_loss
 from ..engine.model import INPUT, GraphError, Model
 from ..engine.optimizers import OPTIMIZERS
 from .build import build_model
+from .datasets import MNIST_TRAIN
 from .edit_fields import non_default_settings
 from .preset import LayerSpec, Preset
 from .targets import TARGET_RULES, expected_units
 
 OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adagrad": "Adagrad"}
 RESERVED = {"keras", "model", "inputs", "outputs", "x_train", "y_train", "x_test", "y_test", "targets"}
-MNIST_TRAIN = 60_000
 
 
 def py_value(value: Any) -> str:
