@@ -17,6 +17,7 @@ from ..engine.events import EpochEnded, RunEnded
 from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from ..preset.datasets import load_arrays
 from ..preset.errors import RunError
+from ..preset.format import download_size
 from ..preset.preset import Preset
 from ..preset.records import checkpoint_lines, event_record
 from ..preset.run import prepare_run
@@ -67,7 +68,7 @@ def download_progress(stream: TextIO):
     live = stream.isatty()
 
     def progress(filename: str, done: int, total: int | None) -> None:
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        size = download_size(done, total)
         if live:
             stream.write(f"\rDownloading {filename}  {size}   " + ("\n" if total and done >= total else ""))
             stream.flush()

@@ -31,6 +31,7 @@ from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
 from ...preset.datasets import load_arrays
 from ...preset.errors import PresetError, RunError
+from ...preset.format import download_size
 from ...preset.preset import Preset
 from ...preset.records import checkpoint_lines, event_record
 from ...preset.run import RunData, RunSetup, prepare_run
@@ -125,8 +126,7 @@ class TrainingJob:
             state.busy.release()
 
     def _download_progress(self, filename: str, done: int, total: int | None) -> None:
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-        self._post(msg.TrainingLoading(f"Downloading {filename}  {size}", done, total))
+        self._post(msg.TrainingLoading(f"Downloading {filename}  {download_size(done, total)}", done, total))
 
     def _setup(self) -> RunSetup | None:
         """The run setup: the previous run's model when the preset still describes it (and its trainer
