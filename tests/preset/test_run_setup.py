@@ -7,40 +7,22 @@ import pytest
 
 from nntui.data.mnist import MnistArrays
 from nntui.engine.events import EpochEnded, RunEnded
-from nntui.preset import loads
+from nntui.preset import load_preset
 from nntui.preset.checkpoint import load_checkpoint, save_checkpoint
+from nntui.preset.document import PresetDocument
 from nntui.preset.errors import RunError
 from nntui.preset.layer_edits import insert_layer
 from nntui.preset.records import checkpoint_lines, event_record
 from nntui.preset.run import prepare_run
 from nntui.preset.weights_file import WeightsError, save_weights
 
-TEXT = '''
-name = "tiny"
-[data]
-validation_split = 0.25
-[model]
-input_shape = [784]
-[[model.layers]]
-type = "Dense"
-units = 8
-activation = "relu"
-[[model.layers]]
-type = "Dense"
-units = 10
-activation = "{activation}"
-[training]
-loss = "categorical_crossentropy"
-optimizer = "rmsprop"
-batch_size = 16
-epochs = 2
-seed = 0
-{extra}
-'''
 
-
-def tiny(activation: str = "softmax", extra: str = ""):
-    return loads(TEXT.format(activation=activation, extra=extra), "tiny.toml")
+def tiny(**settings):
+    """The shipped mnist preset (Dense 512 relu, Dense 10 softmax) changed through the document."""
+    doc = PresetDocument(load_preset("mnist").with_overrides(batch_size=16, epochs=2))
+    for name, value in settings.items():
+        getattr(doc, f"set_{name}")(value)
+    return doc.snapshot()
 
 
 def arrays(n_train: int = 64, n_test: int = 32) -> MnistArrays:
@@ -52,12 +34,12 @@ def arrays(n_train: int = 64, n_test: int = 32) -> MnistArrays:
 
 
 def test_a_setup_holds_what_a_run_needs_and_fits_with_the_presets_settings():
-    setup = prepare_run(tiny(extra='early_stopping = { monitor = "val_loss", patience = 0 }'))
-    assert setup.report.total_params == 784 * 8 + 8 + 8 * 10 + 10
+    setup = prepare_run(tiny(early_stopping={"monitor": "val_loss", "patience": 0}))
+    assert setup.report.total_params == 407_050
     assert setup.acc_key == "accuracy" and [p.name for p in setup.plans] == ["dense_1"]
     assert setup.early_stopping is not None and setup.initial_epoch == 0 and setup.history is None
     data = setup.datasets(arrays())
-    assert (len(data.train), len(data.val), len(data.test)) == (48, 16, 32)
+    assert (len(data.train), len(data.val), len(data.test)) == (58, 6, 32)
     events = list(setup.fit(data, 2))
     assert isinstance(events[-1], RunEnded) and events[-1].epochs_completed >= 1
     assert sum(isinstance(e, EpochEnded) for e in events) == events[-1].epochs_completed
@@ -65,8 +47,8 @@ def test_a_setup_holds_what_a_run_needs_and_fits_with_the_presets_settings():
 
 def test_a_model_that_does_not_fit_is_one_run_error_naming_the_layer_with_its_report():
     with pytest.raises(RunError) as err:
-        prepare_run(tiny(activation="sigmoid"))
-    assert str(err.value).startswith("tiny.toml: model.layers[1] (dense_1): ")
+        prepare_run(tiny(loss="binary_crossentropy"))
+    assert str(err.value).startswith(f"{load_preset('mnist').source}: model.layers[1] (dense_1): ")
     assert err.value.report is not None and err.value.report.error_index == 1
 
 
@@ -75,7 +57,8 @@ def test_memory_refusal_is_a_run_error_without_a_report(monkeypatch):
     assert prepare_run(tiny()).model is not None  # asked only when told to
     with pytest.raises(RunError) as err:
         prepare_run(tiny(), memory=True)
-    assert str(err.value).startswith("tiny.toml: this run needs about ") and err.value.report is None
+    assert str(err.value).startswith(f"{load_preset('mnist').source}: this run needs about ")
+    assert err.value.report is None
 
 
 def test_weights_and_checkpoints_are_restored_into_the_setup(tmp_path):
