@@ -12,7 +12,8 @@ from textual.containers import VerticalGroup
 from textual.widgets import Input, Static
 
 from ...preset.weights_file import WeightsError
-from ..common.path_dialog import CheckedInput, PathDialog, as_typed
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, as_typed
 from ..common.start_state import weights_state
 
 

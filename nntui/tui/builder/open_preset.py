@@ -19,7 +19,8 @@ from ...preset.errors import PresetError
 from ...preset.loader import builtin_presets, load_preset
 from ...preset.preset import Preset
 from ..common.confirm import ConfirmScreen
-from ..common.path_dialog import CheckedInput, PathDialog, as_typed
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, as_typed
 from ..common.safe_lists import SafeOptionList
 from ..common.start_state import checkpoint_state
 

@@ -13,7 +13,8 @@ from ...preset.document import PresetDocument
 from ...preset.errors import PresetError
 from ...preset.loader import loads
 from ...preset.toml_writer import dumps, write_atomic
-from ..common.path_dialog import CheckedInput, PathDialog, write_problem
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, write_problem
 
 
 def default_save_path(doc: PresetDocument, folder: Path) -> str:

@@ -48,7 +48,7 @@ class TargetSelect(SafeSelect):
 
 
 class SettingsPanel(VerticalGroup):
-    """The builder's settings panel: the loss, the optimiser and its settings, the training loop, early stopping, checkpoints."""
+    """The builder's settings: loss, optimiser and its settings, training loop, early stopping, checkpoints."""
 
     DEFAULT_CSS = tcss(__file__)
 

@@ -2,7 +2,8 @@
 
 - A typed path is resolved one way (:meth:`PathDialog.path_of`): ``~`` expanded, a relative path taken
   in the app's working folder (``app.cwd``: where nntui was started; an app without one, the process's),
-  the dialog's suffix added to a name that has none.
+  the dialog's suffix added to a name that has none; a folder is refused with the reason
+  (:func:`write_problem`), never written beside.
 - A refused entry is shown one way (:meth:`PathDialog.show_error`): its field is marked invalid (the
   :class:`CheckedInput` refuses exactly that text) and the dialog's error line says why, ``✗ reason``.
   Both go away as soon as the field's text changes.
@@ -16,12 +17,12 @@ from pathlib import Path
 from typing import Callable, ClassVar
 
 from textual import on
-from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
 from .base import Dialog, ResultType
+from .checked_input import CheckedInput
 from .confirm import ConfirmScreen
-from .field_editor import ERROR_MARK, FieldInput
+from .field_editor import ERROR_MARK
 
 
 def working_folder(app) -> Path:
@@ -44,34 +45,6 @@ def as_typed(message: str, path: Path | str, typed: str) -> str:
     return message.replace(str(path), typed, 1)
 
 
-class Refused(Validator):
-    """Fails for the one text the dialog refused (with the dialog's reason); every other text passes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: str | None = None
-        self.reason = ""
-
-    def validate(self, value: str) -> ValidationResult:
-        if value == self.text:
-            return self.failure(self.reason, value)
-        return self.success()
-
-
-class CheckedInput(FieldInput):
-    """A field whose entry the dialog checks on Enter; a refused entry stays marked until the text changes."""
-
-    def __init__(self, value: str = "", **kwargs) -> None:
-        self.refused = Refused()
-        super().__init__(value, validators=[self.refused], **kwargs)
-
-    def refuse(self, reason: str | None) -> None:
-        """Mark the current text as refused for ``reason`` (Textual's ``-invalid``); None takes the mark away."""
-        self.refused.text = None if reason is None else self.value
-        self.refused.reason = reason or ""
-        self.validate(self.value)
-
-
 class PathDialog(Dialog[ResultType]):
     """A dialog with path fields (:class:`CheckedInput`) and one error line (``yield self.error_line()``)."""
 
@@ -86,11 +59,12 @@ class PathDialog(Dialog[ResultType]):
         return working_folder(self.app)
 
     def path_of(self, text: str, suffix: str = "") -> Path:
-        """The path ``text`` names: ``~`` expanded, relative to :attr:`folder`, ``suffix`` added when it has none."""
+        """The path ``text`` names: ``~`` expanded, relative to :attr:`folder`, ``suffix`` added to a name
+        without one (not to a folder's: that stays a folder, for :func:`write_problem` to refuse)."""
         path = Path(text.strip()).expanduser()
         if not path.is_absolute():
             path = self.folder / path
-        if suffix and path.suffix == "":
+        if suffix and path.suffix == "" and not path.is_dir():
             path = path.with_suffix(suffix)
         return path
 

@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.widgets import Button, Input, Static
 
-from ..common.path_dialog import CheckedInput, PathDialog, write_problem
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, write_problem
 
 
 class TrainingSavePrompt(PathDialog[str | None]):
@@ -40,6 +41,7 @@ class TrainingSavePrompt(PathDialog[str | None]):
                 yield Button("Cancel (Esc)", id="save-cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#save-dialog").border_title = "Save"
         field = self.query_one("#save-path", Input)
         field.focus()
         field.cursor_position = len(field.value)
