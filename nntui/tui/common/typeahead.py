@@ -67,7 +67,7 @@ class TypeAhead:
 
     @staticmethod
     def applies_to(screen) -> bool:
-        """Only the builder and its dialogs: a busy screen (training) gets its keys at once."""
+        """Only screens with ``TYPE_AHEAD`` (the builder, dialogs): a busy one (training) gets its keys at once."""
         return getattr(screen, "TYPE_AHEAD", False)
 
     def _start(self) -> None:
