@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 import signal
 import socket
 
@@ -13,6 +14,9 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 GRACE_SECONDS = 5.0  # how long an app may take to quit before it is killed
+# textual-serve's page asks Google for its font; it ships the font itself: serve that (offline rooms, no third party)
+GOOGLE_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.DOTALL)
+FONTS = (("RobotoMono-VariableFont_wght.ttf", "normal"), ("RobotoMono-Italic-VariableFont_wght.ttf", "italic"))
 log = logging.getLogger("nntui.serve")
 
 
@@ -22,6 +26,15 @@ def public_url(request: web.Request) -> str:
     scheme = forwarded if forwarded in ("http", "https") else request.scheme
     host = request.headers.get("X-Forwarded-Host", "").split(",")[0].strip() or request.host
     return f"{scheme}://{host}"
+
+
+def local_fonts(url: str) -> str:
+    """The page's font, Roboto Mono, from textual-serve's own static files (loaded before the terminal opens)."""
+    preload = "".join(f'<link rel="preload" href="{url}{name}" as="font" type="font/ttf" crossorigin />'
+                      for name, _ in FONTS)
+    faces = "".join(f'@font-face {{ font-family: "Roboto Mono"; src: url("{url}{name}") format("truetype"); '
+                    f"font-weight: 100 700; font-style: {style}; }}" for name, style in FONTS)
+    return f"{preload}<style>{faces}</style>"
 
 
 class AppProcess(AppService):
@@ -67,7 +80,8 @@ class NntuiServer(Server):
         self.public_url = public_url(request)
         response = await super().handle_index(request)
         title = f"<head>\n    <title>{html.escape(self.title)}</title>"
-        response.text = response.text.replace("<head>", title, 1)
+        page = response.text.replace("<head>", title, 1)
+        response.text = GOOGLE_FONT.sub(lambda _: local_fonts(f"{self.public_url}/static/fonts/"), page, count=1)
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

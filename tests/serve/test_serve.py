@@ -21,7 +21,7 @@ aiohttp = pytest.importorskip("aiohttp", reason="nntui serve needs the serve ext
 def fetch(url: str, **headers: str) -> tuple[int, str]:
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read().decode()
+        return response.status, response.read().decode(errors="replace")
 
 
 def test_the_page_is_served_at_the_address_the_browser_used_and_ctrl_c_stops_the_server(served):
@@ -29,6 +29,10 @@ def test_the_page_is_served_at_the_address_the_browser_used_and_ctrl_c_stops_the
     assert status == 200
     assert "<title>nntui</title>" in page
     assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in page
+    # the font comes from the server itself, not from Google: a room without internet gets the same page
+    assert "googleapis" not in page and "@font-face" in page
+    font = f"{served.url}/static/fonts/RobotoMono-VariableFont_wght.ttf"
+    assert f'href="{font}"' in page and fetch(font)[0] == 200
     # behind --host 0.0.0.0 a browser reaches the server by a name or address of its own: the page uses that
     _, page = fetch(served.url, Host=f"classroom.example:{served.port}")
     assert f'data-session-websocket-url="ws://classroom.example:{served.port}/ws"' in page
