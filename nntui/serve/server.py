@@ -30,6 +30,7 @@ def public_url(request: web.Request) -> str:
 
 def local_fonts(url: str) -> str:
     """The page's font, Roboto Mono, from textual-serve's own static files (loaded before the terminal opens)."""
+    url = html.escape(url)
     preload = "".join(f'<link rel="preload" href="{url}{name}" as="font" type="font/ttf" crossorigin />'
                       for name, _ in FONTS)
     faces = "".join(f'@font-face {{ font-family: "Roboto Mono"; src: url("{url}{name}") format("truetype"); '
