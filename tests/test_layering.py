@@ -64,7 +64,8 @@ def test_middle_floors_do_not_import_the_faces(floor):
 
 
 # ------------------------------------------------------------------------------------------ the house rules
-FLOORS = {"nntui": -1, "engine": 0, "data": 1, "preset": 2, "headless": 3, "tui": 3, "cli": 4, "__main__": 5}
+FLOORS = {"nntui": -1, "engine": 0, "data": 1, "preset": 2, "headless": 3, "tui": 3, "serve": 3, "cli": 4,
+          "__main__": 5}
 MAX_LINES = 400
 
 
