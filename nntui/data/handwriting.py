@@ -116,6 +116,8 @@ class Prepared:
     scale: float  # BOX / the larger side of the box
     offset: tuple[int, int]  # where the scaled box's top-left corner went in the field (row, column)
     centre: tuple[float, float]  # the prepared image's centre of mass (row, column)
+    drawn_centre: tuple[float, float]  # the drawing's centre of mass on the canvas
+    scaled: np.ndarray  # the box's ink once scaled (``size``), before it is placed
 
 
 def ink_box(pixels: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -159,8 +161,9 @@ def prepare(pixels: np.ndarray) -> Prepared | None:
     if box is None:
         return None
     top, left, height, width = box
-    crop = np.where(pixels[top:top + height, left:left + width] >= INK, pixels[top:top + height, left:left + width],
-                    np.float32(0.0)).astype(np.float32, copy=False)
+    window = pixels[top:top + height, left:left + width]
+    crop = np.where(window >= INK, window, np.float32(0.0)).astype(np.float32, copy=False)
+    drawn = centre_of_mass(crop)
     scale = BOX / max(height, width)
     size = (max(1, round(height * scale)), max(1, round(width * scale)))
     if size != (height, width):
@@ -172,7 +175,7 @@ def prepare(pixels: np.ndarray) -> Prepared | None:
     (r0, r1), (s0, s1) = _overlap(offset[0], size[0])
     (c0, c1), (t0, t1) = _overlap(offset[1], size[1])
     image[r0:r1, c0:c1] = crop[s0:s1, t0:t1]
-    return Prepared(image, box, size, scale, offset, centre_of_mass(image))
+    return Prepared(image, box, size, scale, offset, centre_of_mass(image), (drawn[0] + top, drawn[1] + left), crop)
 
 
 def _overlap(start: int, length: int) -> tuple[tuple[int, int], tuple[int, int]]:
