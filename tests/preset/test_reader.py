@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -26,15 +28,15 @@ def trained(name: str, arrays=None):
     return preset, model, trainer
 
 
-@pytest.fixture(scope="module")
-def mnist_arrays():
-    from conftest import real_mnist_dir
-
+@functools.lru_cache(maxsize=1)
+def load_once(folder):
     from nntui.data import load_mnist
-    folder = real_mnist_dir()
-    if folder is None:
-        pytest.skip("NNTUI_DATA_DIR does not point at the real MNIST")
     return load_mnist(folder)
+
+
+@pytest.fixture
+def mnist_arrays(real_mnist):
+    return load_once(real_mnist)
 
 
 @pytest.mark.parametrize("name", SHIPPED)

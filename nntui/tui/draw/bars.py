@@ -28,7 +28,10 @@ def bar(fraction: float, width: int) -> str:
 
 
 def score_text(head: HeadReading, score: float) -> str:
-    return f"{score:.0%}" if head.probabilities else f"{score:.2f}"
+    """'97%' ('<1%' for a probability that is not quite 0); a score that is not a probability: '0.83'."""
+    if not head.probabilities:
+        return f"{score:.2f}"
+    return "<1%" if 0.0 < score < 0.005 else f"{score:.0%}"
 
 
 class ReadingBars(Widget):
@@ -39,7 +42,9 @@ class ReadingBars(Widget):
     note = reactive("")
 
     def watch_reading(self, reading: Reading | None) -> None:
-        self.set_class(reading is None or reading.empty, "-note")
+        note = reading is None or reading.empty
+        if note != self.has_class("-note"):
+            self.set_class(note, "-note")
 
     def render(self) -> Text:
         reading = self.reading

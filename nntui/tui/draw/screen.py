@@ -90,6 +90,8 @@ class DrawScreen(Page):
         self._last_read = 0.0
         self._timer: Timer | None = None
         self.read_interval = READ_INTERVAL
+        self._inside_ready = False
+        self._shown_pixels: np.ndarray | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -114,13 +116,20 @@ class DrawScreen(Page):
         return f"Draw a digit · {self.preset.name}{about}"
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width >= WIDE[0] and event.size.height >= WIDE[1], "-wide")
+        wide = event.size.width >= WIDE[0] and event.size.height >= WIDE[1]
+        if wide != self.has_class("-wide"):
+            self.set_class(wide, "-wide")
+            if wide and self.reading is not None:  # the steps are drawn only while shown
+                self.query_one(PreparationSteps).show(self._shown_pixels, self.reading.prepared)
 
     def on_mount(self) -> None:
         self.set_class(self.size.width >= WIDE[0] and self.size.height >= WIDE[1], "-wide")
         self.drawing = self.query_one(DrawCanvas)
         self.bars = self.query_one(ReadingBars)
         self.prepared = self.query_one("#draw-prepared", Picture)
+        self.steps = self.query_one(PreparationSteps)
+        self._brush = self.query_one("#draw-brush", Static)
+        self._preparation = self.query_one("#draw-preparation", Static)
         for attribute in ("cursor", "pen_down", "eraser"):
             self.watch(self.drawing, attribute, self._brush_changed, init=False)
         self._brush_changed()
@@ -131,7 +140,7 @@ class DrawScreen(Page):
             self._dirty = self._dirty_final = True
             self._schedule()
 
-    @work(thread=True, group="draw-reader")
+    @work(thread=True, group="draw-reader", description="building the model copy")
     def _load_reader(self) -> None:
         try:
             reader, problem = DigitReader(self.preset, self.weights), None
@@ -171,7 +180,7 @@ class DrawScreen(Page):
         self._timer = None
         self._schedule()
 
-    @work(thread=True, group="draw-reading")
+    @work(thread=True, group="draw-reading", description="reading the drawing")  # no repr of the pixels
     def _read(self, pixels: np.ndarray) -> None:
         reader = self.reader
         reading = reader.read(pixels) if reader is not None else Reading(prepare(pixels), ())
@@ -188,12 +197,18 @@ class DrawScreen(Page):
         self.bars.reading = reading if reading is not None and reading.heads else None
         self.bars.note = (f"Cannot read drawings. {self.problem}" if self.problem
                           else LOADING if self.reader is None else EMPTY)
-        self.bars.set_class(self.problem is not None, "-unavailable")
+        if self.bars.has_class("-unavailable") != (self.problem is not None):
+            self.bars.set_class(self.problem is not None, "-unavailable")
         prepared = reading.prepared if reading is not None else None
         self.prepared.image = prepared.image if prepared is not None else None
-        self.query_one(PreparationSteps).show(pixels, prepared)
-        self.query_one("#draw-preparation", Static).update(self._preparation_text(reading))
-        self.refresh_bindings()
+        if self.has_class("-wide"):
+            self.steps.show(pixels, prepared)
+        self._shown_pixels = pixels
+        self._preparation.update(self._preparation_text(reading), layout=False)  # a fixed height: no reflow
+        inside = reading is not None and reading.prepared is not None
+        if self.inside is not None and inside != self._inside_ready:
+            self._inside_ready = inside
+            self.refresh_bindings()
 
     def _preparation_text(self, reading: Reading | None) -> str:
         prepared = reading.prepared if reading is not None else None
@@ -212,8 +227,8 @@ class DrawScreen(Page):
         row, col = canvas.cursor
         pen = "eraser " + ("down" if canvas.pen_down else "up") if canvas.eraser else \
             "pen " + ("down" if canvas.pen_down else "up")
-        self.query_one("#draw-brush", Static).update(
-            f"Brush ({row}, {col}), {pen} · arrows move it · mouse drag paints, right-drag erases")
+        self._brush.update(
+            f"Brush ({row}, {col}), {pen} · arrows move it · mouse drag paints, right-drag erases", layout=False)
 
     # ------------------------------------------------------------------ keys
     def check_action(self, action: str, parameters) -> bool | None:

@@ -44,7 +44,7 @@ class PreparationSteps(Horizontal):
     DEFAULT_CSS = tcss(__file__)
 
     def compose(self) -> ComposeResult:
-        titles = ("1 · the ink's box", f"2 · scaled to fit {BOX}x{BOX}", f"3 · mass to ({CENTRE:.0f}, {CENTRE:.0f})")
+        titles = ("1 · the ink's box", f"2 · scaled to fit {BOX}x{BOX}", "3 · centred by its mass")
         for i, title in enumerate(titles):
             with Vertical(classes="draw-step") as panel:
                 panel.border_title = title
