@@ -222,3 +222,17 @@ async def test_escape_closes_the_pad():
         await ready(pilot)
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, DrawScreen)
+
+
+async def test_question_mark_lists_the_pads_keys():
+    from nntui.tui.common.help import HelpScreen
+
+    async with pad_app().run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        rows = [keys for _, section in screen.help_sections() for keys, _ in section]
+        assert rows[:3] == ["↑ ↓ ← →", "shift+arrows", "home pgup end pgdn"]
+        assert {"space", "x", "c", "esc"} <= set(rows) and "i" not in rows  # no Inside view here
+        await pilot.press("escape")
+        assert pilot.app.screen is screen

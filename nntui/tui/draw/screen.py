@@ -33,13 +33,19 @@ from ...data.handwriting import CENTRE, input_problem, prepare
 from ...preset.preset import Preset
 from ...preset.reader import EMPTY, DigitReader, DrawingUnavailable, Reading
 from ..common.base import Page
+from ..common.help import HelpScreen, Sections, binding_rows
 from .bars import ReadingBars
-from .canvas import DrawCanvas
+from .canvas import FAST, DrawCanvas
 from .picture import Picture
 from .steps import PreparationSteps
 
 READ_INTERVAL = 0.25  # seconds between readings while a stroke goes on
 LOADING = "Loading the model…"
+MOVE_KEYS = [("↑ ↓ ← →", "Move the brush one pixel (moving with the pen down paints)"),
+             ("shift+arrows", f"Move the brush {FAST} pixels"),
+             ("home pgup end pgdn", "Move the brush diagonally: ↖ ↗ ↙ ↘")]
+MOUSE_KEYS = [("drag", "Paint with the mouse (press, move, release)"),
+              ("right-drag / ctrl+drag", "Erase with the mouse (or shift / alt held with the left button)")]
 WIDE = (110, 38)  # from this size on, the preparation is also shown step by step
 
 
@@ -51,6 +57,7 @@ class DrawScreen(Page):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Close the pad"),
         Binding("i", "inside", "Inside", tooltip="Follow the drawing through every layer (the Inside view)"),
+        Binding("question_mark", "help", "Help", key_display="?", show=False, tooltip="List every key"),
     ]
 
     class ReaderReady(Message):
@@ -244,3 +251,14 @@ class DrawScreen(Page):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def help_sections(self) -> Sections:
+        """The pad's keys for the help dialog: the canvas's, the mouse, the screen's."""
+        canvas = binding_rows(b for b in DrawCanvas.BINDINGS if not b.action.startswith("move"))
+        screen = binding_rows(b for b in self.BINDINGS
+                              if b.action != "help" and (b.action != "inside" or self.inside is not None))
+        return [("Drawing (the canvas)", MOVE_KEYS + canvas + MOUSE_KEYS), ("The pad", screen)]
+
+    def action_help(self) -> None:
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(self.help_sections()))
