@@ -153,6 +153,8 @@ class DrawScreen(Page):
             reader, problem = DigitReader(self.preset, self.weights), None
         except DrawingUnavailable as exc:
             reader, problem = None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - a line on the pad, never a traceback that ends the app
+            reader, problem = None, f"The model could not be built: {type(exc).__name__}: {exc}"
         self.post_message(self.ReaderReady(reader, problem))
 
     def on_draw_screen_reader_ready(self, message: ReaderReady) -> None:
