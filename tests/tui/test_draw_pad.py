@@ -170,16 +170,19 @@ async def test_a_drag_is_read_a_few_times_a_second_and_at_once_when_it_ends():
 
 
 async def test_a_multihead_model_shows_each_head():
-    app = pad_app(multihead_preset(), multihead_weights())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
-        screen.drawing.canvas.pixels[...] = drawn_canvas(7).pixels
-        screen.drawing.announce()
-        await settled(pilot, screen)
-        digit, parity = screen.reading.heads
-        assert digit.best == 7 and parity.labels[parity.best] == "odd"
-        text = bars_text(screen)
-        assert text.startswith("digit reads 7") and "parity reads odd" in text
+    for size, digit_title, parity_title in [((120, 40), "digit reads 7 ", "parity reads odd "),
+                                            ((80, 24), "digit: 7 ", "parity: odd ")]:  # narrow: shorter titles
+        app = pad_app(multihead_preset(), multihead_weights())
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            screen.drawing.canvas.pixels[...] = drawn_canvas(7).pixels
+            screen.drawing.announce()
+            await settled(pilot, screen)
+            digit, parity = screen.reading.heads
+            assert digit.best == 7 and parity.labels[parity.best] == "odd"
+            lines = bars_text(screen).splitlines()
+            assert lines[0].startswith(digit_title) and lines[11].startswith(parity_title), lines
+            assert [line.split()[0] for line in lines[12:14]] == ["even", "odd"]  # the parity's two bars
 
 
 async def test_a_model_whose_input_is_not_784_values_says_why_and_still_prepares():

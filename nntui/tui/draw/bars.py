@@ -61,16 +61,16 @@ class ReadingBars(Widget):
                 room -= len(head.labels)
         return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
-    @staticmethod
-    def _title(head: HeadReading, named: bool) -> Text:
-        """'reads 7  97%' ('digit reads 7  97%' when the model has several outputs)."""
-        out = Text(no_wrap=True, overflow="crop")
-        out.append(f"{head.name} reads " if named else "reads ", "dim")
-        if head.is_value:
-            out.append(head.summary(), BEST)
-        else:
-            label, score = head.top(1)[0]
-            out.append(f"{label}  {score_text(head, score)}", BEST)
+    def _title(self, head: HeadReading, named: bool) -> Text:
+        """'reads 7 97%'; with several outputs 'digit reads 7 97%', or 'digit: 7 97%' where that is too wide."""
+        said = head.summary() if head.is_value else " ".join(
+            (head.top(1)[0][0], score_text(head, head.top(1)[0][1])))
+        lead = "reads "
+        if named:
+            lead = f"{head.name} reads " if len(head.name) + 7 + len(said) <= self.size.width else f"{head.name}: "
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(lead, "dim")
+        out.append(said, BEST)
         return out
 
     def _bars(self, head: HeadReading) -> list[Text]:
