@@ -7,7 +7,7 @@ Update with ``pytest tests/tui/test_draw_snapshots.py --snapshot-update`` and lo
 from __future__ import annotations
 
 import pytest
-from draw_support import STROKES, multihead_preset, multihead_weights, template_preset, template_weights
+from draw_support import drawn_canvas, multihead_preset, multihead_weights, template_preset, template_weights
 from test_training_support import wait_for
 
 from nntui.tui.draw.harness import DrawHarnessApp
@@ -29,10 +29,7 @@ def drawing(digit: int | None, cursor=(23, 20)):
         screen = pilot.app.screen
         if digit is not None:
             pad = screen.drawing
-            for line in STROKES[digit]:
-                pad.canvas.stroke(line[0])
-                for a, b in zip(line, line[1:]):
-                    pad.canvas.stroke(a, b)
+            pad.canvas.pixels[...] = drawn_canvas(digit).pixels
             pad.cursor = cursor
             done = screen.readings
             pad.announce()

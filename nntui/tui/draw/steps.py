@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ...data.handwriting import BOX, CENTRE, SIZE, Prepared
+from ...data.handwriting import BOX, SIZE, Prepared
 from ..common.css import tcss
 from .picture import RGB, Picture
 
