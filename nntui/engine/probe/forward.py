@@ -93,6 +93,11 @@ class Probe:
                             tuple(model.layers[i].output_shape), np.array(values[model.layers[i].name]))
                 for i in self.order]
 
+    def predict(self, x) -> dict[str, np.ndarray]:
+        """The model's outputs (by layer name) for the samples ``x``, copied."""
+        values = self._run(self._batch(x))
+        return {name: np.array(values[name]) for name in self.shadow.outputs}
+
     @property
     def rectified_layers(self) -> list[str]:
         """Names of the relu layers (whose units can die), in graph order."""

@@ -249,6 +249,6 @@ def _gap(epochs) -> list[HealthNote]:
             "over-fitting: the network memorises the training images instead of what generalises",
             "early stopping on val_loss, Dropout, fewer units, or more training data")]
     if len(gaps) < 3:
-        return [HealthNote("overfitting", UNKNOWN, f"over-fitting: gap {100 * gaps[-1]:.1f} points (training {a:.3f}, validation {v:.3f}); "
-                           "judged after 3 epochs")]
+        return [HealthNote("overfitting", UNKNOWN, f"over-fitting: judged after 3 epochs (now training accuracy "
+                           f"{a:.3f}, validation {v:.3f})")]
     return [HealthNote("overfitting", OK, f"no over-fitting: training {a:.3f}, validation {v:.3f}")]

@@ -1,15 +1,18 @@
-"""Following a run: per epoch, every layer's statistics and the health warnings that are new.
+"""Following a run: per epoch (and, live, every ``refresh`` seconds) every layer's statistics and the
+health warnings that are new.
 
 :class:`RunInspector` consumes the training generator's events alongside a face (the headless
 runner; the app's worker) and touches the model only between batches: it arms the
-:class:`~.snapshot.StepRecorder` before the last step of each epoch and captures after it, so the
-epoch's record has that step's gradients and update. Every other batch costs one ``append``.
+:class:`~.snapshot.StepRecorder` one step ahead (before the last step of each epoch, and when a live
+refresh is due) and captures after that step, so each inspection has that step's gradients and
+update. Every other batch costs an ``append`` and a clock reading.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -89,8 +92,12 @@ class Inspection:
 class RunInspector:
     """Watches one model while it trains; ``probe_x`` are the samples that count dead units."""
 
-    def __init__(self, model: Model, optimizer, probe_x: np.ndarray | None = None):
+    def __init__(self, model: Model, optimizer, probe_x: np.ndarray | None = None, *, refresh: float | None = None):
         self.model = model
+        self.refresh = refresh
+        self._due = time.perf_counter() + (refresh or 0.0)
+        self._live_armed = False
+        self._measured: dict[str, tuple[float, float, int]] = {}  # name -> (update norm, ratio, step)
         self.recorder = StepRecorder(model, optimizer)
         self.probe = Probe(model)
         self.probe_x = None
@@ -117,7 +124,7 @@ class RunInspector:
         dead = None
         if self.probe_x is not None:
             dead = self.window.update() if live else self.probe.dead_fractions(self.probe_x)
-        stats = layer_statistics(self.probe.layout, snapshot, dead)
+        stats = self._carry_updates(layer_statistics(self.probe.layout, snapshot, dead))
         self.history.append(stats)
         del self.history[:-50]
         notes = check_health(self.history, self.epochs, list(self.losses))
@@ -125,12 +132,33 @@ class RunInspector:
         self.reported.update(n.key for n in new)
         return Inspection(self._epoch, snapshot, stats, notes, new)
 
+    def _carry_updates(self, stats: list[LayerStats]) -> list[LayerStats]:
+        """A snapshot without a recorded step (taken while paused) keeps the last update measured."""
+        out = []
+        for s in stats:
+            if s.update_ratio is not None:
+                self._measured[s.name] = (s.update_norm, s.update_ratio, s.step)
+            elif s.name in self._measured:
+                norm, ratio, step = self._measured[s.name]
+                s = replace(s, update_norm=norm, update_ratio=ratio, update_step=step)
+            out.append(s)
+        return out
+
     def on_event(self, event) -> Inspection | None:
-        """Follow ``event``; after an epoch's end, its inspection (else None)."""
+        """Follow ``event``; after an epoch's end or a live refresh, the inspection (else None)."""
         if isinstance(event, BatchEnded):
             self.losses.append(event.batch_loss)
+            found = None
+            if self._live_armed:  # armed before this step (never the epoch's last: that is the epoch's)
+                self._live_armed = False
+                found = self.inspect(live=True)
             if event.step == event.steps - 1:
                 self.recorder.arm()  # the epoch's last step will be recorded
+            elif self.refresh is not None and event.step < event.steps - 1 and time.perf_counter() >= self._due:
+                self.recorder.arm()
+                self._live_armed = True
+                self._due = time.perf_counter() + self.refresh
+            return found
         elif isinstance(event, RunStarted):
             self._steps = event.steps_per_epoch
         elif isinstance(event, EpochStarted):

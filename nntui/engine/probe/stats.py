@@ -37,6 +37,7 @@ class LayerStats:
     update_ratio: float | None = None
     dead_fraction: float | None = None
     step: int = 0
+    update_step: int | None = None  # the step whose update ``update_ratio`` describes
 
     def record(self) -> dict:
         """The metrics file's entry: name, weight_mean, weight_std, grad_norm, update_ratio, dead_fraction."""
@@ -77,7 +78,7 @@ def layer_statistics(layout: list[LayerSlot], snapshot: WeightSnapshot,
         out.append(LayerStats(
             slot.name, slot.type, slot.size, mean, math.sqrt(var), w_norm, g_norm,
             g_norm / math.sqrt(slot.size) if g_norm is not None else None, u_norm, ratio,
-            (dead or {}).get(slot.name), snapshot.step))
+            (dead or {}).get(slot.name), snapshot.step, snapshot.step if ratio is not None else None))
     return out
 
 
