@@ -9,13 +9,13 @@ from nntui.engine.probe.health import OK, UNKNOWN, WARNING
 from nntui.engine.probe.stats import LayerStats
 
 
-def layer(name, *, grad_rms=1e-3, update_ratio=5e-3, dead=None, params=10_000, step=1):
+def layer(name, *, grad_rms=1e-3, update_ratio=5e-3, dead=None, params=10_000, step=100):
     g = None if grad_rms is None else grad_rms * math.sqrt(params)
     return LayerStats(name, "Dense", params, 0.0, 0.05, 5.0, g, grad_rms, None, update_ratio, dead, step)
 
 
 def healthy(n=6):
-    return [[layer("dense", grad_rms=4e-4, dead=0.03, step=i), layer("dense_1", grad_rms=4e-3, step=i)]
+    return [[layer("dense", grad_rms=4e-4, dead=0.03, step=100 + i), layer("dense_1", grad_rms=4e-3, step=100 + i)]
             for i in range(n)]
 
 
@@ -37,7 +37,7 @@ def test_a_healthy_run_gives_no_warning_and_one_line_per_check():
 
 
 def test_a_learning_rate_that_diverges():
-    history = [[layer("dense", update_ratio=0.2, step=i), layer("dense_1", update_ratio=0.15, step=i)]
+    history = [[layer("dense", update_ratio=0.2, step=100 + i), layer("dense_1", update_ratio=0.15, step=100 + i)]
                for i in range(4)]
     epochs = [{"loss": 0.4, "accuracy": 0.9}, {"loss": 0.9, "accuracy": 0.7}]
     notes = by_check(check_health(history, epochs))
@@ -105,6 +105,8 @@ def test_no_gradients_yet_is_not_a_problem():
 def test_the_loss_spiking_stalling_and_turning_non_finite():
     spiky = [1.0, 0.9, 0.85, 0.8, 0.8, 0.78] + [0.7, 0.7, 0.7, 0.7, 0.7, 3.0] * 4
     assert "spiked 4 times" in by_check(check_health(healthy(), (), spiky))[("loss", None)].text
+    noisy_low = [0.05, 0.04, 0.05, 0.05, 0.04, 0.3] * 5  # x6 but small: the noise of a low loss
+    assert by_check(check_health(healthy(), (), noisy_low))[("loss", None)].level == OK
     stalled = [{"loss": 0.5, "accuracy": 0.8}, {"loss": 0.499, "accuracy": 0.8}, {"loss": 0.498, "accuracy": 0.8}]
     note = by_check(check_health(healthy(), stalled))[("loss", None)]
     assert note.level == WARNING and "hardly moved" in note.text
@@ -114,6 +116,14 @@ def test_the_loss_spiking_stalling_and_turning_non_finite():
     assert note.level == WARNING and "nan" in note.text
     decreasing = [2.3 * 0.97 ** i for i in range(60)]  # a falling loss has no spikes
     assert by_check(check_health(healthy(), (), decreasing))[("loss", None)].level == OK
+
+
+def test_the_first_steps_are_not_judged_on_their_update_size():
+    """RMSprop's and Adam's first steps are larger while their averages fill: no warning before step 50."""
+    early = [[layer("dense", update_ratio=0.3, step=s)] for s in (5, 20, 40)]
+    assert by_check(check_health(early))[("updates", None)].level == UNKNOWN
+    later = early + [[layer("dense", update_ratio=0.3, step=60)]]
+    assert by_check(check_health(later))[("updates", "dense")].level == WARNING
 
 
 def test_small_layers_are_not_judged_on_their_update_size():

@@ -223,8 +223,8 @@ def test_probe_batch_size_follows_the_cost_of_a_sample():
 
 
 def test_inspector_records_every_epoch_and_reports_a_warning_once():
-    """A learning rate far too high: the update check warns for dense at the first epoch, and only then (conv2d is too small to judge)."""
-    x, y = data(96)
+    """A learning rate far too high: most of dense's relu units die at once; the warning comes once."""
+    x, y = data(320)
     model = conv_model()
     trainer = trainer_for(model, lr=0.5, optimizer="sgd")
     inspector = RunInspector(model, trainer.optimizer, x[:40])
@@ -240,7 +240,8 @@ def test_inspector_records_every_epoch_and_reports_a_warning_once():
     assert [layer["name"] for layer in record["layers"]] == ["conv2d", "batch_normalization", "dense", "dense_1"]
     assert all(layer["update_ratio"] is not None and layer["grad_norm"] is not None for layer in record["layers"])
     seen = [n.key for i in inspections for n in i.new_warnings]
-    assert ("updates", "dense") in seen and len(seen) == len(set(seen))
+    assert ("dead_units", "dense") in [n.key for n in inspections[0].new_warnings]
+    assert len(seen) == len(set(seen)) and ("dead_units", "dense") in [n.key for n in inspections[2].notes]
 
 
 def test_a_fresh_model_has_weights_but_no_gradients():

@@ -72,13 +72,13 @@ async def test_layers_are_chosen_with_the_arrows_and_a_click():
         names = [e.name for e in view.entries]
         assert names == ["input", "reshape", "conv2d", "max_pooling2d", "flatten", "dense"]
         await pilot.press("down", "down")
-        assert view.layer == 2 and app.query_one(LayerList).selected == 2
+        assert view.chosen_layer == 2 and app.query_one(LayerList).selected == 2
         assert app.query_one(LayerHead).entry.name == "conv2d"
         assert app.query_one(FeatureMaps).display and app.query_one(KernelPictures).display
         await pilot.press("j")
         assert app.query_one(LayerDetail).detail.entry.name == "max_pooling2d"
         await pilot.click(LayerList, offset=(3, 5))
-        assert view.layer == 5 and app.query_one(LayerDetail).detail.probabilities is not None
+        assert view.chosen_layer == 5 and app.query_one(LayerDetail).detail.probabilities is not None
 
 
 async def test_brackets_page_the_feature_maps_and_their_kernels():

@@ -41,10 +41,11 @@ class HealthLines(Widget):
                 out.append("\n")
             symbol, style = SYMBOL.get(note.level, SYMBOL["unknown"])
             out.append(symbol, style)
-            out.append(note.text, "bold #e0e0f0" if note.level == WARNING else "#c8c8d8")
-            if note.level == WARNING and not self.brief:
-                out.append(f": {note.meaning}.", "#c8c8d8")
-                out.append(" Try: ", "bold #ffb454")
+            detailed = note.level == WARNING and not self.brief
+            out.append(note.text + (": " if detailed else ""), "bold #e0e0f0" if note.level == WARNING else "#c8c8d8")
+            if detailed:  # each part ends in its space (SVG screenshots drop a part's leading space)
+                out.append(f"{note.meaning}. ", "#c8c8d8")
+                out.append("Try: ", "bold #ffb454")
                 out.append(f"{note.advice}.", "#c8c8d8")
         rest = len(notes) - len(shown)
         if rest > 0:

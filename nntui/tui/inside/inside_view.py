@@ -42,7 +42,7 @@ COMPACT_HEIGHT = 30
 
 
 class InsideView(Widget, can_focus=True):
-    """Samples, layers and health of one model; ``sample`` and ``layer`` are the choices."""
+    """Samples, layers and health of one model; ``sample`` and ``chosen_layer`` are the choices (not ``layer``: a Widget property)."""
 
     DEFAULT_CSS = tcss(__file__)
 
@@ -60,7 +60,7 @@ class InsideView(Widget, can_focus=True):
     ]
 
     sample: reactive[int] = reactive(0, init=False)
-    layer: reactive[int] = reactive(0, init=False)
+    chosen_layer: reactive[int] = reactive(0, init=False)
     compact: reactive[bool] = reactive(False, init=False)
     expanded: reactive[bool] = reactive(False, init=False)
 
@@ -106,7 +106,7 @@ class InsideView(Widget, can_focus=True):
         self._weight_stats = layer_statistics(self.probe.layout, self.probe.snapshot)
         self.query_one(LayerList).entries = tuple(self.entries)
         self.query_one(HealthLines).notes = ()
-        self.set_reactive(InsideView.layer, min(self.layer, len(self.entries) - 1))
+        self.set_reactive(InsideView.chosen_layer, min(self.chosen_layer, len(self.entries) - 1))
         self.set_reactive(InsideView.sample, min(max(0, start), max(0, len(samples) - 1)))
         self._run_sample()
 
@@ -126,8 +126,8 @@ class InsideView(Widget, can_focus=True):
     def watch_sample(self) -> None:
         self._run_sample()
 
-    def watch_layer(self) -> None:
-        self.query_one(LayerList).selected = self.layer
+    def watch_chosen_layer(self) -> None:
+        self.query_one(LayerList).selected = self.chosen_layer
         self._show_layer()
 
     def watch_compact(self, compact: bool) -> None:
@@ -172,7 +172,7 @@ class InsideView(Widget, can_focus=True):
 
     def action_layer(self, delta: int) -> None:
         if self.entries:
-            self.layer = min(max(0, self.layer + delta), len(self.entries) - 1)
+            self.chosen_layer = min(max(0, self.chosen_layer + delta), len(self.entries) - 1)
 
     def action_page(self, delta: int) -> None:
         self.query_one(LayerDetail).turn(delta)
@@ -184,7 +184,7 @@ class InsideView(Widget, can_focus=True):
         self.expanded = not self.expanded
 
     def on_layer_list_selected(self, message: LayerList.Selected) -> None:
-        self.layer = message.position
+        self.chosen_layer = message.position
 
     # ------------------------------------------------------------------------------------------ drawing
     def _run_sample(self) -> None:
@@ -214,7 +214,7 @@ class InsideView(Widget, can_focus=True):
     def _show_layer(self) -> None:
         if not self.entries or self.samples is None:
             return
-        self.query_one(LayerDetail).detail = self._detail(self.entries[self.layer])
+        self.query_one(LayerDetail).detail = self._detail(self.entries[self.chosen_layer])
 
     def _detail(self, entry: LayerEntry) -> DetailData:
         samples, i = self.samples, self.sample

@@ -77,5 +77,7 @@ class ProbabilityBars(CanvasWidget):
             if c in top:
                 rank = top.index(c)
                 x = canvas.spans(x, y, [(f" {100 * p[c]:5.1f}% ", VALUE if rank == 0 else TEXT), (RANKS[rank], DIM)])
+            elif is_true:
+                x = canvas.text(x, y, f" {100 * p[c]:5.1f}%    ", TEXT)
             if is_true:
-                canvas.text(x + (1 if c in top else 11), y, "◀ true", GOOD if c == top[0] else BAD)
+                canvas.text(x + 1, y, "◀ true", GOOD if c == top[0] else BAD)

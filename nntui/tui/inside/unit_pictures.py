@@ -77,7 +77,7 @@ class UnitPictures(CanvasWidget):
         first = min(self.page, self.pages - 1) * self.per_page
         units = ranking[first: first + self.per_page].tolist()
         head = [("units' weights ", TITLE), (f"as {h}×{w} pictures, ", TEXT),
-                ("strongest for this sample first " if first == 0 else f"the next strongest (from #{first + 1}) ", DIM)]
+                ("this sample's strongest first " if first == 0 else f"the next strongest (from the {first + 1}th) ", DIM)]
         if self.pages > 1:
             head += [("· ", DIM), ("[ ]", KEY), (" more ", DIM)]
         head += [("· orange + blue −", DIM)]

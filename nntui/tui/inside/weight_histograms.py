@@ -26,6 +26,7 @@ from .styles import BAD, DIM, GOOD, TEXT, TITLE, VALUE, num
 WEIGHT_BARS = Style(color="#5fb3ff")
 GRADIENT_BARS = Style(color="#ff9f5f")
 GAP = 3
+USUAL_LOW, USUAL_HIGH = 1e-4, 1e-2
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,9 +113,13 @@ class WeightHistograms(CanvasWidget):
         else:
             parts += [(num(r, 2), VALUE), (" ", None), (sparkline(d.ratios, 16, log=True), TEXT), ("  ", None)]
             if r > UPDATE_HIGH:
-                parts.append(("✗ high: the learning rate may be too high", BAD))
+                parts.append(("✗ far above 1e-2: the learning rate may be too high", BAD))
             elif r < UPDATE_LOW:
-                parts.append(("✗ low: the learning rate may be too low", BAD))
+                parts.append(("✗ far below 1e-4: the learning rate may be too low", BAD))
+            elif r > USUAL_HIGH:
+                parts.append(("· a little above the usual 1e-4 to 1e-2", TEXT))
+            elif r < USUAL_LOW:
+                parts.append(("· a little below the usual 1e-4 to 1e-2", TEXT))
             else:
                 parts.append(("✓ usual (1e-4 to 1e-2)", GOOD))
         canvas.spans(0, y, parts)
