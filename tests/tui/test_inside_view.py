@@ -196,3 +196,16 @@ def test_next_of_digit_wraps_and_reports_none():
     i = next_of_digit(samples, len(samples) - 1, int(digits[0]))
     assert i == 0
     assert next_of_digit(samples, 0, 11) is None
+
+
+async def test_each_classifying_output_names_its_classes():
+    """mnist-multihead: the digit judged in the sample bar, the parity head's bars read even/odd."""
+    preset = load_preset("mnist-multihead").with_overrides(epochs=1, batch_size=32)
+    app = inside_app(preset, steps=5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        assert view.samples.output == "digit" and app.query_one(SampleBar).info.predicted_name.isdigit()
+        view.chosen_layer = next(e.position for e in view.entries if e.name == "parity")
+        await pilot.pause()
+        data = app.query_one(LayerDetail).detail.probabilities
+        assert data.names == ("even", "odd") and data.true_class == view.samples.digits[view.sample] % 2

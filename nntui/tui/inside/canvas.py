@@ -66,6 +66,14 @@ class Canvas:
         ' next', which SVG renderers of Textual's screenshots draw faithfully.
         """
         out = []
+        combined: dict[int, Style | None] = {}  # id(style) -> base + style, once per style
+
+        def styled(st):
+            key = id(st)
+            if key not in combined:
+                combined[key] = base + st if base and st else (st or base)
+            return combined[key]
+
         for row in self.rows:
             segments = []
             run, style = [], None
@@ -74,15 +82,14 @@ class Canvas:
                     run.append(ch)
                     continue
                 if st is not style and run:
-                    segments.append(Segment("".join(run), base + style if base and style else (style or base)))
+                    segments.append(Segment("".join(run), styled(style)))
                     run = []
                 style = st
                 run.append(ch)
             if run:
-                segments.append(Segment("".join(run), base + style if base and style else (style or base)))
+                segments.append(Segment("".join(run), styled(style)))
             out.append(Strip(segments, self.width))
         return out
-
 
 def _blank_alike(a: Style | None, b: Style | None) -> bool:
     """Whether a blank cell looks the same in style ``a`` as in ``b``."""

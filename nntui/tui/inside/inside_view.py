@@ -230,10 +230,13 @@ class InsideView(Widget, can_focus=True):
         elif entry.kind == "sequence":
             d["maps"] = MapsData(value, entry.name, sequence=True)
         elif entry.kind == "probabilities":
-            names = samples.class_names if entry.name == samples.output else \
-                tuple(str(k) for k in range(max(2, value.size)))
-            true = int(samples.classes[i]) if entry.name == samples.output else None
-            d["probabilities"] = ProbabilityData(class_probabilities(value), names, true)
+            probabilities = class_probabilities(value)
+            target = samples.target(entry.name)
+            names = tuple(str(k) for k in range(probabilities.size))
+            true = None
+            if target is not None and len(target[1]) == probabilities.size:
+                names, true = target[1], int(target[0][i])
+            d["probabilities"] = ProbabilityData(probabilities, names, true)
         else:
             d["vector"] = VectorData(value.ravel(), entry.name)
         snapshot = self.inspection.snapshot if self.inspection is not None else self.probe.snapshot
@@ -244,10 +247,11 @@ class InsideView(Widget, can_focus=True):
             grads = snapshot.grad[main.start:main.stop] if snapshot.grad is not None else None
             stats = self._stats(entry.name)
             if stats is not None:
-                ratios = tuple(s.update_ratio for h in self.history for s in h if s.name == entry.name)
-                start = next((s.weight_std for s in self.history[0] if s.name == entry.name), None) \
-                    if self.history else None
-                d["weights"] = WeightData(entry.name, main.name, main.shape, weights, grads, stats, ratios, start)
+                mine = [s for h in self.history for s in h if s.name == entry.name]
+                start = mine[0].weight_std if mine else None
+                d["weights"] = WeightData(entry.name, main.name, main.shape, weights, grads, stats,
+                                          tuple(s.update_ratio for s in mine), start,
+                                          tuple(s.grad_rms for s in mine))
             if entry.type == "Conv2D":
                 d["kernels"] = KernelData(weights)
             if entry.unit_image is not None:

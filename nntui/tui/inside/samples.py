@@ -18,7 +18,7 @@ from ...preset.build import output_plans
 from ...preset.preset import Preset
 
 SEARCH_LIMIT = 1024  # samples one press of "next misclassified" looks through
-SEARCH_BATCH = 64
+SEARCH_BATCHES = (16, 32, 64, 128)  # growing: a wrong image is usually among the next few dozen
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +27,8 @@ class InsideSamples:
 
     ``images``: (n, h, w) grey pictures of the samples (None: drawn from ``x`` when it is an image);
     ``classes``: the true class of each sample for ``output`` (the model output the view judges),
-    named by ``class_names``.
+    named by ``class_names``. ``others``: the other classifying outputs, (name, classes, class names)
+    each, so that their probabilities are named and their true class marked too.
     """
 
     x: np.ndarray
@@ -37,9 +38,16 @@ class InsideSamples:
     class_names: tuple[str, ...]
     images: np.ndarray | None = None
     source: str = "test"
+    others: tuple = ()
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
+
+    def target(self, output: str) -> tuple[np.ndarray, tuple[str, ...]] | None:
+        """(true classes, class names) of a classifying output, or None."""
+        if output == self.output:
+            return self.classes, self.class_names
+        return next(((c, n) for name, c, n in self.others if name == output), None)
 
     def picture(self, i: int) -> np.ndarray | None:
         """The i-th sample as a 2-D grey picture (None when the input is not an image)."""
@@ -52,12 +60,14 @@ def test_samples(preset: Preset, model: Model, arrays, test: Dataset) -> InsideS
     """The test images of a run, judged on the model's first output that has classes (the digit)."""
     digits = np.asarray(arrays.y_test)
     plans = output_plans(preset.training, model)
-    plan = next((p for p in plans if p.rule.classes > 0), None)
-    if plan is None:
+    judged = [p for p in plans if p.rule.classes > 0]
+    if not judged:
         return InsideSamples(test.x, digits, None, digits.astype(np.int64), tuple(str(d) for d in range(10)),
                              arrays.x_test)
+    plan = judged[0]
+    others = tuple((p.name, p.rule.classes_of(digits), p.rule.class_names) for p in judged[1:])
     return InsideSamples(test.x, digits, plan.name, plan.rule.classes_of(digits), plan.rule.class_names,
-                         arrays.x_test)
+                         arrays.x_test, others=others)
 
 
 def image_of(sample: np.ndarray) -> np.ndarray | None:
@@ -96,10 +106,11 @@ def next_misclassified(probe: Probe, samples: InsideSamples, start: int,
     n = len(samples)
     if samples.output is None:
         return None, 0
-    looked = 0
+    looked, rounds = 0, 0
     pos = start + 1
     while looked < min(limit, n):
-        take = min(SEARCH_BATCH, min(limit, n) - looked)
+        take = min(SEARCH_BATCHES[min(rounds, len(SEARCH_BATCHES) - 1)], min(limit, n) - looked)
+        rounds += 1
         rows = (pos + np.arange(take)) % n
         predicted = classes_of(probe.predict(samples.x[rows])[samples.output])
         wrong = np.flatnonzero(predicted != np.asarray(samples.classes)[rows])

@@ -41,6 +41,7 @@ class WeightData:
     stats: LayerStats
     ratios: tuple = ()  # update ratios of the recent snapshots, oldest first
     start_std: float | None = None
+    grad_history: tuple = ()  # gradients per weight of the recent snapshots, oldest first
 
 
 def bins_for(values: int, width: int) -> int:
@@ -80,6 +81,8 @@ class WeightHistograms(CanvasWidget):
             canvas.text(x2, 3, "a training step", DIM, col_w)
         else:
             norm = [[("norm ", DIM), (num(s.grad_norm), TEXT)], [("per weight ", DIM), (num(s.grad_rms), VALUE)]]
+            if len(d.grad_history) > 1:
+                norm[1].append((" " + sparkline(d.grad_history, 12, log=True), TEXT))
             self._column(canvas, x2, col_w, chart_h, [("gradients ", TITLE), ("last step", DIM)],
                          histogram(d.gradients, bins_for(d.gradients.size, col_w), symmetric=True), GRADIENT_BARS, norm)
         self._update_line(canvas, canvas.height - 1, d)
