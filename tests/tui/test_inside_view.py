@@ -209,3 +209,32 @@ async def test_each_classifying_output_names_its_classes():
         await pilot.pause()
         data = app.query_one(LayerDetail).detail.probabilities
         assert data.names == ("even", "odd") and data.true_class == view.samples.digits[view.sample] % 2
+
+
+async def test_the_inside_screen_shows_a_model_that_is_not_training():
+    """What the builder opens: fresh weights, the test images loaded in a worker, no gradients yet."""
+    from textual.app import App
+
+    from inside_support import ARRAYS
+    from nntui.tui.inside.inside_screen import InsideScreen
+
+    preset = dense_preset()
+    model = build_model(preset.model).build(seed=0)
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(InsideScreen(preset, model, arrays=ARRAYS, weights="fresh weights (seed 0)"))
+
+    app = Host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        from test_training_support import wait_for
+
+        await wait_for(pilot, lambda: isinstance(app.screen, InsideScreen) and app.screen.query_one(InsideView).samples
+                       is not None, what="test images")
+        view = app.screen.query_one(InsideView)
+        assert view.inspection.stats[0].grad_norm is None and view.inspection.stats[0].weight_std > 0
+        assert any(n.check == "dead_units" for n in view.inspection.notes)
+        await pilot.press("right")
+        assert view.sample == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, InsideScreen)

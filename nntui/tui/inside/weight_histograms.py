@@ -77,8 +77,8 @@ class WeightHistograms(CanvasWidget):
         x2 = col_w + GAP
         if d.gradients is None:
             canvas.text(x2, 0, "gradients", TITLE)
-            canvas.text(x2, 2, "none yet: they appear after", DIM, col_w)
-            canvas.text(x2, 3, "a training step", DIM, col_w)
+            for k, line in enumerate(("none yet:", "they appear after", "a training step")):
+                canvas.text(x2, 2 + k, line, DIM, col_w)
         else:
             norm = [[("norm ", DIM), (num(s.grad_norm), TEXT)], [("per weight ", DIM), (num(s.grad_rms), VALUE)]]
             if len(d.grad_history) > 1:
@@ -112,7 +112,7 @@ class WeightHistograms(CanvasWidget):
         r = d.stats.update_ratio
         parts = [("update ", TITLE), ("||Δw||/||w|| ", DIM)]
         if r is None:
-            parts.append(("not measured yet (it needs a training step)", DIM))
+            parts.append(("not measured yet: needs a training step", DIM))
         else:
             parts += [(num(r, 2), VALUE), (" ", None), (sparkline(d.ratios, 16, log=True), TEXT), ("  ", None)]
             if r > UPDATE_HIGH:
