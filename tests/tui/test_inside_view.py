@@ -238,3 +238,31 @@ async def test_the_inside_screen_shows_a_model_that_is_not_training():
         assert view.sample == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, InsideScreen)
+
+
+PRESETS = ["mnist-lstm", "mnist-multihead", "mnist-inception"]  # a sequence, two outputs, merged maps
+KEYS = ["left", "right", "up", "down", "j", "k", "m", "v", "h", "left_square_bracket", "right_square_bracket",
+        *[str(d) for d in range(10)]]
+
+
+@pytest.mark.parametrize("name", PRESETS)
+async def test_every_shipped_preset_takes_random_keys_at_every_size(name):
+    """Graphs, sequences, several outputs: 45 random keys (seed 5) while resizing down to 40x12."""
+    import random
+
+    from textual.geometry import Size
+
+    preset = load_preset(name).with_overrides(epochs=1, batch_size=64)
+    app = inside_app(preset, steps=2)
+    rng = random.Random(5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = view_of(app)
+        for size in [(80, 24), (40, 12), (160, 50)]:
+            await pilot.resize_terminal(*size)
+            for key in rng.choices(KEYS, k=15):
+                await pilot.press(key)
+            assert app.size == Size(*size)
+        for position in range(len(view.entries)):  # every layer drawn once at the end
+            view.chosen_layer = position
+            await pilot.pause()
+        assert app.query_one(LayerDetail).detail.entry.name == view.entries[-1].name
