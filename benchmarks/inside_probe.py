@@ -40,7 +40,7 @@ from nntui.engine.probe import (  # noqa: E402
     layer_statistics,
     probe_batch_size,
 )
-from nntui.engine.probe.inspector import CHUNK_FLOPS, CHUNK_MAX, CHUNK_MIN, DeadUnitWindow  # noqa: E402
+from nntui.engine.probe.inspector import PROBE_SET, DeadUnitWindow  # noqa: E402
 from nntui.preset import build_model, builtin_presets, load_preset, make_trainer  # noqa: E402
 
 
@@ -70,7 +70,7 @@ def bench(name: str, rounds: int) -> dict:
     for _ in range(3):
         trainer.train_step(x, targets)
     probe = Probe(model)
-    n_probe = probe_batch_size(model)
+    n_probe = PROBE_SET
     px = rng.random((n_probe, *shape), dtype=np.float32)
     state = {}
 
@@ -83,7 +83,7 @@ def bench(name: str, rounds: int) -> dict:
         probe.load(state["snap"])
         probe.outputs(px[0])
 
-    window = DeadUnitWindow(probe, px, probe_batch_size(model, CHUNK_FLOPS, CHUNK_MIN, CHUNK_MAX))
+    window = DeadUnitWindow(probe, px, probe_batch_size(model))
 
     def dead():
         state["dead"] = window.update()

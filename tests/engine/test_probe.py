@@ -218,8 +218,8 @@ def test_histogram_counts_and_symmetric_range():
 
 def test_probe_batch_size_follows_the_cost_of_a_sample():
     small = Model((4,), [create_layer("Dense", units=3)]).build()
-    assert probe_batch_size(small) == 256
-    assert 16 <= probe_batch_size(conv_model()) <= 256
+    assert probe_batch_size(small) == 64
+    assert 8 <= probe_batch_size(conv_model()) <= 64
 
 
 def test_inspector_records_every_epoch_and_reports_a_warning_once():

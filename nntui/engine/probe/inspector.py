@@ -23,18 +23,19 @@ from .health import HealthNote, check_health, warnings_of
 from .snapshot import StepRecorder, WeightSnapshot
 from .stats import LayerStats, layer_statistics
 
-#: Floating-point operations the dead-unit pass over the whole probe set may cost (once per epoch),
-#: and one live refresh's share of it (a chunk of the probe set; the last WINDOW chunks together decide).
-PROBE_FLOPS = 1e8
+#: Images the dead units are counted on: all of them once per epoch (mnist-cnn: ~30 ms), a chunk per
+#: live refresh (as many as CHUNK_FLOPS floating-point operations allow, ~1-3 ms), the last WINDOW
+#: chunks together deciding.
+PROBE_SET = 256
 CHUNK_FLOPS = 2e7
-PROBE_MIN, PROBE_MAX = 16, 256
 CHUNK_MIN, CHUNK_MAX = 8, 64
-WINDOW = 4
+WINDOW = 8
+PROBE_MIN, PROBE_MAX = CHUNK_MIN, PROBE_SET
 LOSS_WINDOW = 200  # batch losses the spike check looks at
 
 
-def probe_batch_size(model: Model, budget: float = PROBE_FLOPS, low: int = PROBE_MIN, high: int = PROBE_MAX) -> int:
-    """How many samples a dead-unit pass runs on: as many as ``budget`` allows, ``low`` to ``high``."""
+def probe_batch_size(model: Model, budget: float = CHUNK_FLOPS, low: int = CHUNK_MIN, high: int = CHUNK_MAX) -> int:
+    """How many samples a live dead-unit pass runs on: as many as ``budget`` allows, ``low`` to ``high``."""
     flops = sum(row.flops or 0 for row in model.infer_shapes().rows)
     if flops <= 0:
         return high
@@ -103,9 +104,8 @@ class RunInspector:
         self.probe_x = None
         self.window: DeadUnitWindow | None = None
         if probe_x is not None and len(probe_x) and has_relu(model):
-            self.probe_x = np.ascontiguousarray(probe_x[:probe_batch_size(model)], dtype=model.dtype)
-            chunk = probe_batch_size(model, CHUNK_FLOPS, CHUNK_MIN, CHUNK_MAX)
-            self.window = DeadUnitWindow(self.probe, self.probe_x, chunk)
+            self.probe_x = np.ascontiguousarray(probe_x[:PROBE_SET], dtype=model.dtype)
+            self.window = DeadUnitWindow(self.probe, self.probe_x, probe_batch_size(model))
         self.history: list[list[LayerStats]] = []
         self.epochs: list[dict] = []
         self.losses: deque[float] = deque(maxlen=LOSS_WINDOW)
