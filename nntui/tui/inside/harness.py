@@ -109,7 +109,8 @@ class InsideHarnessApp(App):
 
 
 def main(argv=None) -> None:
-    """``python -m nntui.tui.inside.harness [--preset mnist] [--data-dir DIR] [--epochs N] [--limit N]``."""
+    """``python -m nntui.tui.inside.harness [--preset mnist] [--data-dir DIR] [--epochs N] [--limit N]
+    [--learning-rate LR]``."""
     import argparse
 
     parser = argparse.ArgumentParser(description="The Inside view on its own, training live.")
@@ -117,8 +118,10 @@ def main(argv=None) -> None:
     parser.add_argument("--data-dir")
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--learning-rate", type=float)
     args = parser.parse_args(argv)
-    preset = load_preset(args.preset).with_overrides(epochs=args.epochs, limit=args.limit)
+    preset = load_preset(args.preset).with_overrides(epochs=args.epochs, limit=args.limit,
+                                                     learning_rate=args.learning_rate)
     model, trainer, datasets, samples = prepare(preset, load_arrays(preset, args.data_dir))
     InsideHarnessApp(model, samples, trainer=trainer, datasets=datasets, epochs=preset.training.epochs,
                      batch_size=preset.training.batch_size).run()

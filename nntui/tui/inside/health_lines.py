@@ -25,6 +25,21 @@ class HealthLines(Widget):
     notes: reactive[tuple[HealthNote, ...]] = reactive(())
     brief: reactive[bool] = reactive(False)
 
+    _line_count = 0
+
+    def _relayout_if_taller_or_shorter(self) -> None:
+        """The height follows the text: a new layout only when the number of notes shown changes."""
+        lines = len(self.render().plain.split("\n"))
+        if lines != self._line_count:
+            self._line_count = lines
+            self.refresh(layout=True)
+
+    def watch_notes(self) -> None:
+        self._relayout_if_taller_or_shorter()
+
+    def watch_brief(self) -> None:
+        self._relayout_if_taller_or_shorter()
+
     def render(self) -> Text:
         notes = sorted(self.notes, key=lambda n: ORDER.get(n.level, 1))
         out = Text()

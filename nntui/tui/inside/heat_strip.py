@@ -49,7 +49,13 @@ class HeatStrip(CanvasWidget):
 
     vector: reactive[VectorData | None] = reactive(None)
 
-    def watch_vector(self) -> None:
+    _unit_count = -1
+
+    def watch_vector(self, vector: VectorData | None) -> None:
+        n = -1 if vector is None else int(np.asarray(vector.values).size)
+        if n != self._unit_count:  # height: auto follows the number of units
+            self._unit_count = n
+            self.refresh(layout=True)
         self.redraw()
 
     def get_content_height(self, container, viewport, width: int) -> int:

@@ -46,7 +46,13 @@ class ProbabilityBars(CanvasWidget):
 
     data: reactive[ProbabilityData | None] = reactive(None)
 
-    def watch_data(self) -> None:
+    _class_count = -1
+
+    def watch_data(self, data: ProbabilityData | None) -> None:
+        k = -1 if data is None else len(data.names)
+        if k != self._class_count:  # height: auto follows the number of classes
+            self._class_count = k
+            self.refresh(layout=True)
         self.redraw()
 
     def get_content_height(self, container, viewport, width: int) -> int:
