@@ -102,8 +102,8 @@ class Histogram:
 
 
 #: Values beyond this many are histogrammed from an evenly strided subset (the shape of the
-#: distribution survives; the cost stays ~1 ms for the 401,408 weights of mnist's first kernel).
-HISTOGRAM_SAMPLE = 65_536
+#: distribution survives; the cost stays under 1 ms for the 401,408 weights of mnist's first kernel).
+HISTOGRAM_SAMPLE = 16_384
 
 
 def histogram(values: np.ndarray, bins: int = 24, *, symmetric: bool = False) -> Histogram:
@@ -112,12 +112,14 @@ def histogram(values: np.ndarray, bins: int = 24, *, symmetric: bool = False) ->
     size = v.size
     if size == 0:
         return Histogram(np.zeros(bins, np.int64), np.linspace(-1.0, 1.0, bins + 1), 0.0, 0.0, 0)
+    lo, hi = float(v.min()), float(v.max())  # the extremes of all values (outliers show), two fast passes
     if size > HISTOGRAM_SAMPLE:
         v = v[:: -(-size // HISTOGRAM_SAMPLE)]
     finite = v[np.isfinite(v)] if not np.isfinite(v).all() else v
     if finite.size == 0:
         return Histogram(np.zeros(bins, np.int64), np.linspace(-1.0, 1.0, bins + 1), math.nan, math.nan, size)
-    lo, hi = float(finite.min()), float(finite.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        lo, hi = float(finite.min()), float(finite.max())
     if symmetric:
         lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
     if hi <= lo:
