@@ -250,3 +250,52 @@ def test_a_fresh_model_has_weights_but_no_gradients():
     stats = layer_statistics(parameter_layout(model), snap)
     assert all(s.grad_norm is None and s.update_ratio is None for s in stats)
     assert stats[0].weight_std > 0
+
+
+def test_live_refreshes_carry_each_steps_update_and_leave_the_last_step_to_the_epoch():
+    """refresh=0: an inspection after every armed step; the epoch's own still has its last step's update."""
+    x, y = data(128)
+    model = conv_model()
+    trainer = trainer_for(model)
+    inspector = RunInspector(model, trainer.optimizer, x[:32], refresh=0.0)
+    live, epochs = [], []
+    for event in trainer.fit(Dataset(x, [y]), epochs=2, batch_size=16):  # 8 steps an epoch
+        found = inspector.on_event(event)
+        if found is not None:
+            (epochs if type(event).__name__ == "EpochEnded" else live).append((found, event))
+    assert len(epochs) == 2 and len(live) >= 4
+    for found, event in live:
+        assert event.step < event.steps  # never the epoch's last step: that one is the epoch's record's
+        assert all(s.update_ratio is not None and s.update_step == found.snapshot.step for s in found.stats)
+    for found, _ in epochs:
+        assert found.snapshot.update is not None and found.snapshot.step % 8 == 0
+
+
+def test_a_paused_inspection_keeps_the_last_update_measured():
+    x, y = data(64)
+    model = conv_model()
+    trainer = trainer_for(model)
+    inspector = RunInspector(model, trainer.optimizer, x[:32])
+    inspector.recorder.arm()
+    trainer.train_step(x[:16], [y[:16]])
+    measured = inspector.inspect()
+    trainer.train_step(x[16:32], [y[16:32]])  # a step nobody armed for, then a pause
+    paused = inspector.inspect(live=True)
+    assert paused.snapshot.update is None and paused.snapshot.step == 2
+    for before, now in zip(measured.stats, paused.stats):
+        assert now.update_ratio == before.update_ratio and now.update_step == 1 and now.step == 2
+
+
+def test_the_dead_unit_window_judges_on_the_last_chunks_together():
+    from nntui.engine.probe.inspector import DeadUnitWindow
+
+    model = Model((4,), [create_layer("Dense", units=3, activation="relu")]).build()
+    model.layers[0].weights["kernel"][...] = np.eye(4, 3, dtype=np.float32)
+    model.layers[0].weights["bias"][...] = 0.0
+    x = np.zeros((6, 4), np.float32)
+    x[0, 0] = x[3, 1] = 1.0  # unit 0 fires on image 0 only, unit 1 on image 3 only, unit 2 never
+    probe = Probe(model)
+    window = DeadUnitWindow(probe, x, chunk=2, window=2)
+    assert window.update() == {"dense": pytest.approx(2 / 3)}  # images 0-1: unit 0 alive
+    assert window.update() == {"dense": pytest.approx(1 / 3)}  # images 0-3: units 0 and 1
+    assert window.update() == {"dense": pytest.approx(2 / 3)}  # images 2-5: unit 1 only
