@@ -75,6 +75,8 @@ class InsideView(Widget, can_focus=True):
         self.history: list[list[LayerStats]] = []
         self.note = ""
         self._weight_stats: list[LayerStats] = []
+        self._parts_key: tuple | None = None
+        self._parts: dict = {}
 
     def compose(self) -> ComposeResult:
         yield SampleBar()
@@ -240,20 +242,30 @@ class InsideView(Widget, can_focus=True):
         else:
             d["vector"] = VectorData(value.ravel(), entry.name)
         snapshot = self.inspection.snapshot if self.inspection is not None else self.probe.snapshot
-        slot = entry.slot
         if entry.has_weights and snapshot is not None:
-            main = slot.main
-            weights = snapshot.theta[main.start:main.stop].reshape(main.shape)
-            grads = snapshot.grad[main.start:main.stop] if snapshot.grad is not None else None
-            stats = self._stats(entry.name)
-            if stats is not None:
-                mine = [s for h in self.history for s in h if s.name == entry.name]
-                start = mine[0].weight_std if mine else None
-                d["weights"] = WeightData(entry.name, main.name, main.shape, weights, grads, stats,
-                                          tuple(s.update_ratio for s in mine), start,
-                                          tuple(s.grad_rms for s in mine))
-            if entry.type == "Conv2D":
-                d["kernels"] = KernelData(weights)
+            d.update(self._weight_parts(entry, snapshot))
             if entry.unit_image is not None:
-                d["units"] = UnitData(weights, entry.unit_image, value.ravel(), entry.name)
+                d["units"] = UnitData(d["kernel"], entry.unit_image, value.ravel(), entry.name)
+            del d["kernel"]
         return DetailData(**d)
+
+    def _weight_parts(self, entry: LayerEntry, snapshot) -> dict:
+        """The weights' parts of a layer's detail, the same objects while the snapshot is the same (so that
+        choosing another sample redraws neither the histograms nor the kernels)."""
+        key = self._parts_key
+        if key is not None and key[0] == entry.name and key[1] is snapshot:
+            return self._parts
+        main = entry.slot.main
+        weights = snapshot.theta[main.start:main.stop].reshape(main.shape)
+        grads = snapshot.grad[main.start:main.stop] if snapshot.grad is not None else None
+        d = {"kernel": weights}
+        stats = self._stats(entry.name)
+        if stats is not None:
+            mine = [s for h in self.history for s in h if s.name == entry.name]
+            start = mine[0].weight_std if mine else None
+            d["weights"] = WeightData(entry.name, main.name, main.shape, weights, grads, stats,
+                                      tuple(s.update_ratio for s in mine), start, tuple(s.grad_rms for s in mine))
+        if entry.type == "Conv2D":
+            d["kernels"] = KernelData(weights)
+        self._parts_key, self._parts = (entry.name, snapshot), d
+        return d

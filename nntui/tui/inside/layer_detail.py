@@ -140,6 +140,8 @@ class LayerDetail(Vertical):
             histograms.data = d.weights
         if d.kernels is not None:
             shown = self.query_one(FeatureMaps).shown if d.maps is not None else range(0, 16)
-            kernels.data = replace(d.kernels, first=shown.start, stop=shown.stop)
+            old = kernels.data
+            if old is None or old.kernel is not d.kernels.kernel or (old.first, old.stop) != (shown.start, shown.stop):
+                kernels.data = replace(d.kernels, first=shown.start, stop=shown.stop)
         self.set_class(self.compact, "-compact")
         self.set_class(d.maps is not None or d.picture is not None, "-tall-output")
