@@ -16,6 +16,8 @@ import numpy as np
 from .buffers import Buffers
 from .initializers import INITIALIZERS
 from .layers.base import Layer, WeightSpec, snake_case
+from .layers.conv import Conv2D
+from .layers.pooling import MaxPooling2D
 from .shapes import ShapeError, batch_shape
 
 INPUT = "input"
@@ -299,8 +301,25 @@ class Model:
             layer.fused_output = False
             layer.is_output = layer.name in self.outputs
             layer.has_consumers = bool(consumers[layer.name])
+        self._wire_activation_handoffs(consumers)
         self.built = True
         return self
+
+    def _wire_activation_handoffs(self, consumers: dict[str, list[int]]) -> None:
+        """Each Conv2D whose output a MaxPooling2D reads hands its activation derivative to the first
+        such reader (``MaxPooling2D.activation_source``): the pooling layer applies it on its pooled
+        gradient, a quarter of the size for 2x2 pools. The Conv2D's other readers are unaffected."""
+        for layer in self.layers:
+            if isinstance(layer, MaxPooling2D):
+                layer.activation_source = None
+        for layer in self.layers:
+            if not isinstance(layer, Conv2D):
+                continue
+            for j in consumers[layer.name]:
+                reader = self.layers[j]
+                if isinstance(reader, MaxPooling2D):
+                    reader.activation_source = layer
+                    break
 
     def count_params(self) -> int:
         """All parameters (trainable and not)."""
