@@ -4,8 +4,9 @@ The kernel is stored in Keras's layout ``(kh, kw, in_channels, filters)``, so it
 ``(kh*kw*in_channels, filters)`` is the matrix that multiplies the im2col rows
 ``(n*oh*ow, kh*kw*in_channels)``; the product is already the NHWC output.
 
-Speed: the batch is split into chunks whose im2col matrix fits in about ``chunk_bytes`` (so it stays
-in the CPU cache between the copy and the product). When the whole batch fits in one chunk the
+Speed: the batch is split into chunks whose im2col matrix fits in about ``chunk_bytes``, the cache a
+core has to itself as the machine reports it (so it stays in the cache between the copy and the
+product). When the whole batch fits in one chunk the
 columns are kept for backward; otherwise backward recomputes them chunk by chunk, which is cheaper
 than streaming a large matrix through memory twice. A 1x1 convolution with stride 1 and no padding
 multiplies the input itself. Inside a model the bias directly follows the kernel in the flat
@@ -25,6 +26,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..config import Field
+from ..machine import core_cache_bytes
 from .base import Layer, WeightSpec
 from .core import activation_field, use_bias_field
 from .im2col import col2im, column_sums, im2col
@@ -53,8 +55,9 @@ class Conv2D(Layer):
               choices=("glorot_uniform", "he_normal", "orthogonal", "zeros")),
         Field("bias_initializer", "choice", "zeros", "how the bias starts", choices=("zeros", "ones")),
     )
-    #: Target size in bytes of one chunk's im2col matrix (cache blocking); tuned on a 4 MB L2.
-    chunk_bytes: int = 5 << 19
+    #: Target size in bytes of one chunk's im2col matrix (cache blocking); None: the cache one core
+    #: has to itself (machine.core_cache_bytes, the L2 on most CPUs).
+    chunk_bytes: int | None = None
 
     def setup(self):
         c = self.config
@@ -111,7 +114,8 @@ class Conv2D(Layer):
                 self._wb, self._gb = wb, gb
         self.width = self.depth + (self._wb is not None)  # columns of the im2col matrix
         per_sample = g.oh * g.ow * self.width * self.dtype.itemsize
-        self.chunk = max(1, int(self.chunk_bytes // max(per_sample, 1)))
+        budget = self.chunk_bytes if self.chunk_bytes is not None else core_cache_bytes()
+        self.chunk = max(1, int(budget // max(per_sample, 1)))
         self._cols_kept = False
 
     def _chunks(self, n):
