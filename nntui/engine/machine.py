@@ -162,13 +162,19 @@ class LoadMeter:
         """Whether the machine reports its load (Linux)."""
         return self._last is not None
 
+    #: Shorter windows say nothing: the kernel counts CPU time in clock ticks (10 ms).
+    min_window = 0.25
+
     def others(self) -> float | None:
-        """CPUs' worth of work other processes did since the last call (or construction); None if unknown."""
+        """CPUs' worth of work other processes did since the last reading (or construction); None if
+        unknown, or if less than ``min_window`` seconds passed (the window then keeps growing)."""
         now = self._sample()
-        last, self._last = self._last, now
+        last = self._last
         if now is None or last is None:
+            self._last = now
             return None
         wall = now[2] - last[2]
-        if wall <= 0:
+        if wall < self.min_window:
             return None
+        self._last = now
         return max(0.0, (now[0] - last[0]) - (now[1] - last[1])) / wall

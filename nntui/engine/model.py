@@ -19,6 +19,7 @@ from .layers.base import Layer, WeightSpec, snake_case
 from .layers.conv import Conv2D
 from .layers.pooling import MaxPooling2D
 from .shapes import ShapeError, batch_shape
+from .threads import NO_GOVERNOR
 
 INPUT = "input"
 
@@ -141,6 +142,8 @@ class Model:
         self.dtype = np.dtype(np.float32)
         self.theta = self.grad = self.state = None
         self.buffers = Buffers()
+        #: While a run trains, its ThreadGovernor (BLAS threads per layer, see threads.py).
+        self.governor = NO_GOVERNOR
 
     def _default_inputs(self, index: int, given) -> list[str]:
         if given:
@@ -154,11 +157,8 @@ class Model:
             self.outputs == ([self.layers[-1].name] if self.layers else [])
 
     def layer(self, name: str) -> Layer:
-        """The layer called ``name``."""
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise KeyError(name)
+        """The layer called ``name`` (KeyError if there is none)."""
+        return {layer.name: layer for layer in self.layers}[name]
 
     # ------------------------------------------------------------------ graph
     def topological_order(self) -> list[int]:
@@ -207,9 +207,7 @@ class Model:
 
     def consumers(self) -> dict[str, list[int]]:
         """For each layer name (and ``input``), the indices of the layers that read it."""
-        out: dict[str, list[int]] = {INPUT: []}
-        for layer in self.layers:
-            out[layer.name] = []
+        out: dict[str, list[int]] = {INPUT: [], **{layer.name: [] for layer in self.layers}}
         for i, names in enumerate(self.inputs):
             for name in names:
                 out.setdefault(name, []).append(i)
@@ -306,20 +304,13 @@ class Model:
         return self
 
     def _wire_activation_handoffs(self, consumers: dict[str, list[int]]) -> None:
-        """Each Conv2D whose output a MaxPooling2D reads hands its activation derivative to the first
-        such reader (``MaxPooling2D.activation_source``): the pooling layer applies it on its pooled
-        gradient, a quarter of the size for 2x2 pools. The Conv2D's other readers are unaffected."""
-        for layer in self.layers:
+        """Each Conv2D read by a MaxPooling2D hands its activation derivative to the first such reader
+        (``MaxPooling2D.activation_source``), which applies it on its smaller pooled gradient."""
+        for j, layer in enumerate(self.layers):
             if isinstance(layer, MaxPooling2D):
-                layer.activation_source = None
-        for layer in self.layers:
-            if not isinstance(layer, Conv2D):
-                continue
-            for j in consumers[layer.name]:
-                reader = self.layers[j]
-                if isinstance(reader, MaxPooling2D):
-                    reader.activation_source = layer
-                    break
+                src = None if self.inputs[j][0] == INPUT else self.layer(self.inputs[j][0])
+                first = next(k for k in consumers[self.inputs[j][0]] if isinstance(self.layers[k], MaxPooling2D))
+                layer.activation_source = src if isinstance(src, Conv2D) and first == j else None
 
     def count_params(self) -> int:
         """All parameters (trainable and not)."""
@@ -350,13 +341,17 @@ class Model:
     def forward(self, x, training: bool = False) -> list[np.ndarray]:
         """Run the graph on batch ``x``; returns the outputs in ``self.outputs`` order."""
         values = {INPUT: x}
+        gov = self.governor
         for i in self._order:
             layer = self.layers[i]
             names = self.inputs[i]
+            gov.enter(i)
             if layer.multi_input:
                 values[layer.name] = layer.forward([values[n] for n in names], training)
             else:
                 values[layer.name] = layer.forward(values[names[0]], training)
+            gov.leave(i)
+        gov.outside()
         return [values[name] for name in self.outputs]
 
     def backward(self, output_grads: list[np.ndarray]) -> None:
@@ -379,6 +374,7 @@ class Model:
 
         for name, g in zip(self.outputs, output_grads):
             add(name, g)
+        gov = self.governor
         for i in reversed(self._order):
             layer = self.layers[i]
             dy = pending.pop(layer.name, None)
@@ -388,7 +384,9 @@ class Model:
                 continue
             if not layer.need_input_grad and not layer.grads:
                 continue
+            gov.enter(i)
             dx = layer.backward(dy)
+            gov.leave(i)
             if dx is None:
                 continue
             names = self.inputs[i]
@@ -397,3 +395,4 @@ class Model:
                     add(name, g)
             else:
                 add(names[0], dx)
+        gov.outside()
