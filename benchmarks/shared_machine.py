@@ -10,7 +10,7 @@ in an order that rotates from round to round:
 
 - ``alone``: threads=1, no extra load (the baseline: "its single-threaded time alone");
 - ``busy``: the engine's own choice of threads (the default), with one busy process
-  (``python -c "while True: pass"``, started half a second before and stopped after);
+  (a Python loop spinning on one CPU, started half a second before and stopped after);
 - ``busy-1``: threads=1 with the busy process (the best any choice of threads can do: what is left
   is the CPU the busy process takes, not threads waiting for each other);
 - ``busy-2``: two BLAS threads throughout (OpenBLAS's default on two CPUs) with the busy process:
@@ -38,7 +38,9 @@ class BusyProcess:
     """One process spinning on a CPU while the block runs (stopped by its own pid afterwards)."""
 
     def __enter__(self):
-        self.proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        # spins until stopped, or until this process ends (its parent changes)
+        code = f"import os\nwhile os.getppid() == {os.getpid()}: pass"
+        self.proc = subprocess.Popen([sys.executable, "-c", code])
         time.sleep(0.5)
         return self
 

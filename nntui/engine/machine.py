@@ -139,6 +139,33 @@ def machine_busy_seconds(path: Path = PROC_STAT) -> float | None:
         return None
 
 
+def runnable_now(path: Path = PROC_STAT) -> int | None:
+    """Threads on the whole machine that are running or ready to run at this instant (the calling
+    one included), or None where the machine does not say."""
+    try:
+        with open(path) as fh:
+            for line in fh:
+                if line.startswith("procs_running"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def others_runnable(samples: int = 5, gap: float = 0.002, path: Path = PROC_STAT) -> float | None:
+    """A quick first guess of how many CPUs other processes want: the mean count of other runnable
+    threads over a few instants ``gap`` seconds apart (None where unknown)."""
+    counts = []
+    for k in range(samples):
+        if k:
+            time.sleep(gap)
+        n = runnable_now(path)
+        if n is None:
+            return None
+        counts.append(max(0, n - 1))
+    return sum(counts) / len(counts)
+
+
 def own_cpu_seconds() -> float:
     """CPU seconds this process has run, all its threads."""
     t = os.times()

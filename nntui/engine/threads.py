@@ -10,10 +10,11 @@ threadpoolctl, the well-kept library for it):
   one: every so often (at the start and then every ``reprobe_seconds``) the governor times a few
   training steps with every layer on one thread and a few with every layer on all threads it may
   use, alternating, and gives each layer the faster setting (more threads only for a clear gain);
-- it notices busy cores: every second it reads how much CPU the other processes took
-  (:class:`~nntui.engine.machine.LoadMeter`, from /proc/stat); when they leave less than about
-  two CPUs free, every layer runs on one thread (OpenBLAS's threads then sleep instead of
-  spinning), and when the load changes it times again;
+- it notices busy cores: at the start it counts the other runnable threads, then every second it
+  reads how much CPU the other processes took (:class:`~nntui.engine.machine.LoadMeter`, from
+  /proc/stat); when they leave less than about two CPUs free, every layer runs on one thread
+  (OpenBLAS's threads then sleep instead of spinning), and when the load changes it times again; a
+  timing stops early when a step on all threads is much slower than the one before on one;
 - outside the layers (loss, optimiser) one thread.
 
 A fixed ``threads=N`` (``Trainer(threads=N)``) skips all of this: N threads throughout. The library's
@@ -28,7 +29,7 @@ import time
 
 from threadpoolctl import ThreadpoolController
 
-from .machine import LoadMeter, usable_cpus
+from .machine import LoadMeter, others_runnable, usable_cpus
 
 
 class BlasPool:
@@ -106,15 +107,20 @@ class ThreadGovernor:
     reprobe_seconds = 30.0
     #: Read the load this often (seconds).
     load_interval = 1.0
+    #: A timing stops (one thread everywhere) when a step on all threads takes this many times the
+    #: step before it on one: the cores are busy, no need to lose more steps finding out.
+    give_up = 1.5
 
     def __init__(self, model, threads: int | None = None, *, pool: BlasPool | None = None,
-                 meter: LoadMeter | None = None, cpus: int | None = None, clock=time.perf_counter):
+                 meter: LoadMeter | None = None, cpus: int | None = None, clock=time.perf_counter,
+                 first_guess=others_runnable):
         self.model = model
         self.fixed = threads
         self.cpus = cpus if cpus is not None else usable_cpus()
         self.pool = pool
         self.meter = meter
         self.clock = clock
+        self.first_guess = first_guess
         n = len(model.layers)
         #: Layers whose forward or backward runs matrix products (the others are never switched).
         self.blas = [bool(layer.weights) for layer in model.layers]
@@ -126,6 +132,8 @@ class ThreadGovernor:
         self._timing: list[float] | None = None
         self._entered: list[float] = [0.0] * n
         self._samples: dict[str, list[list[float]]] = {}
+        self._last_one_step = None  # seconds of the last timed step on one thread
+        self._last_others = None  # the last load reading (CPUs other processes kept busy)
         self._arm: str | None = None
         self._queue: list[str] = []
         self._next_probe = 0.0
@@ -164,7 +172,7 @@ class ThreadGovernor:
             self.meter = LoadMeter()
         now = self.clock()
         self._next_load = now + self.load_interval
-        self.available = self._available(self.meter.others())
+        self.available = self._available(self.first_guess() if self.first_guess is not None else None)
         self.plan = self._step_plan = [1] * len(self.plan)
         if self.available > 1:
             self._start_probe(skip=1)
@@ -188,7 +196,8 @@ class ThreadGovernor:
         arms = ["one", "many"] * self.probe_steps
         self._queue = ["skip"] * skip + arms
         self._samples = {"one": [], "many": []}
-        self._others_at_probe = getattr(self, "_last_others", None)
+        self._last_one_step = None
+        self._others_at_probe = self._last_others
 
     # ------------------------------------------------------------------ steps
     def begin_step(self) -> None:
@@ -218,6 +227,10 @@ class ThreadGovernor:
             return
         if self._timing is not None and self._arm in self._samples:
             self._samples[self._arm].append(self._timing)
+            if self._arm == "one":
+                self._last_one_step = seconds
+            elif self._last_one_step is not None and seconds > self.give_up * self._last_one_step:
+                self._give_up()
         self._timing = None
         if self.available == 1:
             self.busy_seconds += seconds
@@ -225,6 +238,14 @@ class ThreadGovernor:
             self._decide()
         self._arm = None
         self._step_plan = self.plan
+
+    def _give_up(self) -> None:
+        """All threads were much slower than one: one thread everywhere until the next timing."""
+        self.plan = [1] * len(self.plan)
+        self._queue = []
+        self._samples = {}
+        self.probes += 1
+        self._next_probe = self.clock() + self.reprobe_seconds
 
     def _decide(self) -> None:
         """Each layer: all threads if the timed steps show a clear gain, else one."""

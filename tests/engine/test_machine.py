@@ -1,6 +1,7 @@
 """What the engine reads from the machine: caches (a fake sysfs tree), CPUs, cgroup quotas, and the
 sizes derived from them."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -99,3 +100,13 @@ def test_optimizer_blocks_follow_the_cache_and_do_not_change_the_update():
             assert opt.step(theta, g)
         results.append(theta)
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_runnable_threads_are_read_from_proc_stat(tmp_path):
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  10 0 5 100 0 0 0 0 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\nprocs_running 4\nprocs_blocked 0\n")
+    assert machine.runnable_now(stat) == 4
+    assert machine.others_runnable(samples=2, gap=0, path=stat) == 3  # the caller is one of them
+    assert machine.machine_busy_seconds(stat) == 15 / os.sysconf("SC_CLK_TCK")
+    assert machine.runnable_now(tmp_path / "missing") is None
+    assert machine.others_runnable(path=tmp_path / "missing") is None

@@ -53,7 +53,7 @@ def governor(costs, others=0.0, cpus=2, threads=None):
     lib = FakeLibrary(cpus)
     clock, meter = Clock(), Meter(others)
     gov = ThreadGovernor(fake_model(*[c is not None for c in costs]), threads, pool=BlasPool([lib]),
-                         meter=meter, cpus=cpus, clock=clock)
+                         meter=meter, cpus=cpus, clock=clock, first_guess=lambda: meter.value)
     return gov, lib, clock, meter
 
 
@@ -103,6 +103,19 @@ def test_busy_cores_mean_one_thread_everywhere_and_no_timing():
         step(gov, lib, clock, costs)
     assert gov.plan == [1, 1] and gov.probes == 0 and gov.available == 1
     assert set(lib.calls) <= {1} and gov.busy_seconds > 0
+
+
+def test_a_timing_stops_at_the_first_step_that_all_threads_make_much_slower():
+    costs = [{1: 0.010, 2: 0.030}, SMALL]  # the load appeared after the start: two threads wait
+    gov, lib, clock, _ = governor(costs)
+    gov.start()
+    for _ in range(3):  # skipped, one thread, all threads
+        step(gov, lib, clock, costs)
+    assert gov.plan == [1, 1] and gov.probes == 1
+    calls = len(lib.calls)
+    for _ in range(10):
+        step(gov, lib, clock, costs)
+    assert set(lib.calls[calls:]) <= {1}
 
 
 def test_the_governor_follows_the_load_as_it_changes():
