@@ -65,16 +65,20 @@ class EngineRunner:
         self.batch = self.preset.training.batch_size
         self.rng = np.random.default_rng(seed)
         self.last_threads = None
+        self.last_cpu = None
 
     def epoch(self, samples: int) -> float:
-        """Training seconds of one epoch over ``samples`` random images (shuffled by the trainer)."""
+        """Training seconds of one epoch over ``samples`` random images (shuffled by the trainer);
+        ``last_cpu`` is the CPU time the process used meanwhile (all its threads)."""
         idx = np.sort(self.rng.permutation(len(self.train))[:samples])
         data = Dataset(self.train.x[idx], [t[idx] for t in self.train.targets])
         seconds = None
+        c0 = own_cpu()
         for event in self.trainer.fit(data, epochs=1, batch_size=self.batch):
             if isinstance(event, EpochEnded):
                 seconds = event.train_seconds
                 self.last_threads = event.threads
+        self.last_cpu = own_cpu() - c0
         return seconds
 
 
@@ -86,7 +90,8 @@ def _machine_busy() -> float:
     return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
 
 
-def _own_cpu() -> float:
+def own_cpu() -> float:
+    """CPU seconds this process has used (all threads)."""
     t = os.times()
     return t.user + t.system
 
@@ -94,12 +99,12 @@ def _own_cpu() -> float:
 def timed(fn):
     """(result, share of the machine's CPUs that other processes used while fn ran)."""
     try:
-        b0, c0, t0 = _machine_busy(), _own_cpu(), time.perf_counter()
+        b0, c0, t0 = _machine_busy(), own_cpu(), time.perf_counter()
     except OSError:
         return fn(), float("nan")
     result = fn()
     wall = time.perf_counter() - t0
-    other = max(0.0, (_machine_busy() - b0) - (_own_cpu() - c0))
+    other = max(0.0, (_machine_busy() - b0) - (own_cpu() - c0))
     return result, other / max(wall * len(os.sched_getaffinity(0)), 1e-9)
 
 
@@ -113,8 +118,10 @@ def wait_quiet(max_other=0.10, window=1.0, max_wait=60.0) -> float:
 
 
 def summary(name_a: str, name_b: str, rounds, max_bg: float) -> None:
-    """Print the medians and the median per-round ratio of (a seconds, a bg, b seconds, b bg) rounds,
-    leaving out rounds where other processes took more than ``max_bg`` when three clean ones remain."""
+    """Print the medians and the median per-round ratio of (a seconds, a bg, b seconds, b bg[, a CPU
+    seconds, b CPU seconds]) rounds, leaving out rounds where other processes took more than
+    ``max_bg`` when three clean ones remain. With one thread each, the CPU-time ratio is the steadier
+    figure on a loaded machine (waiting for a CPU does not count)."""
     clean = [r for r in rounds if r[1] <= max_bg and r[3] <= max_bg]
     used = clean if len(clean) >= 3 else rounds
     note = f"{len(used)} of {len(rounds)} rounds" + ("" if used is clean else " (too few clean rounds: all used)")
@@ -125,3 +132,7 @@ def summary(name_a: str, name_b: str, rounds, max_bg: float) -> None:
     print(f"ratio {name_a}/{name_b}: {median(ratios):.3f} (median of per-round ratios; per round "
           f"{', '.join(f'{r:.2f}' for r in ratios)}), {median(a) / median(b):.3f} (ratio of medians), "
           f"{min(a) / min(b):.3f} (ratio of fastest runs)")
+    if all(len(r) >= 6 and r[4] and r[5] for r in used):
+        cpu = sorted(r[4] / r[5] for r in used)
+        print(f"CPU-time ratio {name_a}/{name_b}: {median(cpu):.3f} (median of per-round ratios; per round "
+              f"{', '.join(f'{r:.2f}' for r in cpu)})")

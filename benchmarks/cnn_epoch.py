@@ -29,7 +29,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from bench_common import EPOCH, EngineRunner, bench_dir, summary, synthetic, timed, wait_quiet
+from bench_common import EPOCH, EngineRunner, bench_dir, own_cpu, summary, synthetic, timed, wait_quiet
 
 from nntui.engine.fpenv import flush_subnormals
 
@@ -46,14 +46,16 @@ class ReferenceRunner:
         self.y = y
         self.threads = threads
         self.rng = np.random.default_rng(seed)
+        self.last_cpu = None
 
     def epoch(self, samples: int) -> float:
         idx = self.rng.permutation(self.x.shape[0])[:samples]
         limits = threadpool_limits(self.threads, user_api="blas") if self.threads else None
         try:
             with flush_subnormals():
-                t0 = time.perf_counter()
+                c0, t0 = own_cpu(), time.perf_counter()
                 self.model.train(self.x, self.y, idx, 64)
+                self.last_cpu = own_cpu() - c0
                 return time.perf_counter() - t0
         finally:
             if limits is not None:
@@ -92,9 +94,11 @@ def main() -> int:
         got = {name: timed(lambda runner=runner: runner.epoch(args.samples)) for name, runner in runners}
         (et, ebg), (rt, rbg) = got["engine"], got["reference"]
         et, rt = et * scale, rt * scale
-        rounds.append((et, ebg, rt, rbg))
-        print(f"round {r + 1:2d}: engine {et:6.2f} s/epoch (bg {ebg:.2f}, threads {engine.last_threads})   "
-              f"reference {rt:6.2f} s/epoch (bg {rbg:.2f})   ratio {et / rt:.3f}", flush=True)
+        ec, rc = engine.last_cpu * scale, reference.last_cpu * scale
+        rounds.append((et, ebg, rt, rbg, ec, rc))
+        print(f"round {r + 1:2d}: engine {et:6.2f} s/epoch (cpu {ec:6.2f} s, bg {ebg:.2f}, threads "
+              f"{engine.last_threads})   reference {rt:6.2f} s/epoch (cpu {rc:6.2f} s, bg {rbg:.2f})   "
+              f"ratio {et / rt:.3f} (cpu {ec / rc:.3f})", flush=True)
     summary("mnist-cnn engine", "numpy_cnn", rounds, args.max_bg)
     return 0
 

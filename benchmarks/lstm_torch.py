@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 
-from bench_common import EPOCH, EngineRunner, summary, synthetic, timed, wait_quiet
+from bench_common import EPOCH, EngineRunner, own_cpu, summary, synthetic, timed, wait_quiet
 
 try:
     import torch
@@ -46,10 +46,11 @@ class TorchRunner:
         self.y = torch.from_numpy(y)
         self.batch = batch
         self.rng = np.random.default_rng(seed)
+        self.last_cpu = None
 
     def epoch(self, samples: int) -> float:
         idx = torch.from_numpy(self.rng.permutation(self.x.shape[0])[:samples])
-        t0 = time.perf_counter()
+        c0, t0 = own_cpu(), time.perf_counter()
         for start in range(0, samples, self.batch):
             b = idx[start:start + self.batch]
             xb, yb = self.x[b], self.y[b]
@@ -58,6 +59,7 @@ class TorchRunner:
             loss = torch.nn.functional.cross_entropy(self.dense(h[-1]), yb)
             loss.backward()
             self.opt.step()
+        self.last_cpu = own_cpu() - c0
         return time.perf_counter() - t0
 
 
@@ -97,9 +99,11 @@ def main() -> int:
             got[name] = timed(lambda runner=runner: runner.epoch(args.samples))
         (et, ebg), (tt, tbg) = got["engine"], got["torch"]
         et, tt = et * scale, tt * scale
-        rounds.append((et, ebg, tt, tbg))
-        print(f"round {r + 1:2d}: engine {et:6.2f} s/epoch (bg {ebg:.2f}, threads {engine.last_threads})   "
-              f"torch {tt:6.2f} s/epoch (bg {tbg:.2f})   ratio {et / tt:.3f}", flush=True)
+        ec, tc = engine.last_cpu * scale, ref.last_cpu * scale
+        rounds.append((et, ebg, tt, tbg, ec, tc))
+        print(f"round {r + 1:2d}: engine {et:6.2f} s/epoch (cpu {ec:6.2f} s, bg {ebg:.2f}, threads "
+              f"{engine.last_threads})   torch {tt:6.2f} s/epoch (cpu {tc:6.2f} s, bg {tbg:.2f})   "
+              f"ratio {et / tt:.3f} (cpu {ec / tc:.3f})", flush=True)
     summary("mnist-lstm engine", "torch nn.LSTM", rounds, args.max_bg)
     return 0
 

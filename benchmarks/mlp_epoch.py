@@ -28,7 +28,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from bench_common import EngineRunner, bench_dir, summary, synthetic, timed, wait_quiet
+from bench_common import EPOCH, EngineRunner, bench_dir, own_cpu, summary, synthetic, timed, wait_quiet
 
 from nntui.engine.fpenv import flush_subnormals  # noqa: E402
 
@@ -44,14 +44,16 @@ class ReferenceRunner:
         self.x, self.y = x, y
         self.threads = threads
         self.rng = np.random.default_rng(1)
+        self.last_cpu = None
 
     def epoch(self, samples: int) -> float:
-        perm = self.rng.permutation(self.x.shape[0])[:samples]
+        perm = self.rng.permutation(samples)  # over the first ``samples`` rows (its loop covers all rows given)
         limits = threadpool_limits(self.threads, user_api="blas") if self.threads else None
         try:
             with flush_subnormals():
-                t0 = time.perf_counter()
-                self.model.train_epoch(self.x, self.y, perm, 128)
+                c0, t0 = own_cpu(), time.perf_counter()
+                self.model.train_epoch(self.x[:samples], self.y[:samples], perm, 128)
+                self.last_cpu = own_cpu() - c0
                 return time.perf_counter() - t0
         finally:
             if limits is not None:
@@ -62,7 +64,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=7, help="alternating rounds of engine and reference")
     ap.add_argument("--epochs", type=int, default=2, help="timed epochs of each per round")
-    ap.add_argument("--samples", type=int, default=60_000, help="images per epoch")
+    ap.add_argument("--samples", type=int, default=60_000, help="images per timed epoch (figures per 60,000)")
     ap.add_argument("--threads", type=int, default=None, help="the engine's BLAS threads (default: its own choice)")
     ap.add_argument("--reference-threads", type=int, default=None, help="the reference's (default: OpenBLAS's)")
     ap.add_argument("--wait-quiet", action="store_true", help="wait for a quiet machine before each round")
@@ -88,12 +90,18 @@ def main() -> int:
             runners.reverse()
         got = {}
         for name, runner in runners:
-            runs = [timed(lambda: runner.epoch(args.samples)) for _ in range(args.epochs)]
-            got[name] = (statistics.median(t for t, _ in runs), max(bg for _, bg in runs))
-        (et, ebg), (rt, rbg) = got["engine"], got["reference"]
-        rounds.append((et, ebg, rt, rbg))
-        print(f"round {r + 1:2d}: engine {et:6.3f} s/epoch (bg {ebg:.2f}, threads {engine.last_threads})   "
-              f"reference {rt:6.3f} s/epoch (bg {rbg:.2f})   ratio {et / rt:.3f}", flush=True)
+            runs = []
+            for _ in range(args.epochs):
+                seconds, bg = timed(lambda: runner.epoch(args.samples))
+                runs.append((seconds, bg, runner.last_cpu))
+            scale = EPOCH / args.samples  # per 60,000 samples
+            got[name] = (statistics.median(t for t, _, _ in runs) * scale, max(bg for _, bg, _ in runs),
+                         statistics.median(c for _, _, c in runs) * scale)
+        (et, ebg, ec), (rt, rbg, rc) = got["engine"], got["reference"]
+        rounds.append((et, ebg, rt, rbg, ec, rc))
+        print(f"round {r + 1:2d}: engine {et:6.3f} s/epoch (cpu {ec:6.3f} s, bg {ebg:.2f}, threads "
+              f"{engine.last_threads})   reference {rt:6.3f} s/epoch (cpu {rc:6.3f} s, bg {rbg:.2f})   "
+              f"ratio {et / rt:.3f} (cpu {ec / rc:.3f})", flush=True)
     summary("mnist engine", "numpy_mlp fast", rounds, args.max_bg)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process (both loops and the data): {peak:.0f} MiB")
