@@ -42,6 +42,11 @@ class BlasPool:
     def __init__(self, libraries=None):
         self.libraries = list(libraries) if libraries is not None else \
             ThreadpoolController().select(user_api="blas").lib_controllers
+        self.sync()
+
+    def sync(self) -> None:
+        """Read the libraries' setting again (someone else may have changed it): it becomes the one
+        :meth:`restore` goes back to."""
         counts = [lib.num_threads for lib in self.libraries if lib.num_threads]
         self.original = max(counts) if counts else 1
         self.current = self.original
@@ -164,6 +169,7 @@ class ThreadGovernor:
         self._thread = threading.get_ident()
         if self.pool is None:
             self.pool = BlasPool.shared()
+        self.pool.sync()
         if self.fixed is not None:
             self.plan = self._step_plan = [self.fixed] * len(self.plan)
             self.pool.set(self.fixed)
