@@ -8,7 +8,8 @@ from .core import Activation, Dense, Dropout, Flatten, Reshape
 from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
-from .recurrent import LSTM, SimpleRNN
+from .lstm import LSTM
+from .recurrent import SimpleRNN
 
 LAYER_TYPES: dict[str, type[Layer]] = {}
 
