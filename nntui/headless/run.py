@@ -133,25 +133,27 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None
     run = setup.fit(data, preset.training.epochs)
-    final, epochs_done = None, setup.initial_epoch
+    final, done = None, None  # the last event handled; the last epoch the run finished
     try:
         with sigterm_as_interrupt():
             for event in run:
+                if isinstance(event, EpochEnded):
+                    done = event
                 if writer is not None:  # on disk before the line that reports it
                     writer.write(event)
                 reporter.handle(event)
                 metrics_lines += checkpoint_lines([event_record(event)])
-                if isinstance(event, EpochEnded):
-                    epochs_done = event.epoch
-                    if opts.checkpoint:
-                        save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch,
-                                        finished=event.final, metrics_lines=metrics_lines)
+                if isinstance(event, EpochEnded) and opts.checkpoint:
+                    save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch, finished=event.final,
+                                    metrics_lines=metrics_lines)
                 final = event
     except KeyboardInterrupt as exc:
         run.close()
         what = "terminated" if isinstance(exc, Terminated) else "interrupted"
         if writer is not None:
-            writer.write_record(interrupted_record(what, epochs_done))
+            if done is not None and writer.last_epoch < done.epoch:  # stopped between the epoch and its line
+                writer.write(done)
+            writer.write_record(interrupted_record(what, done.epoch if done else setup.initial_epoch))
             writer.close()
         out.write("\n")
         kept = "; the last checkpoint and the metrics written so far are kept" if (opts.checkpoint or writer) else ""
