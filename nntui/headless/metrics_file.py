@@ -8,6 +8,7 @@ JSON objects on disk.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from contextlib import contextmanager
@@ -65,7 +66,11 @@ class MetricsWriter:
                 written = os.write(self._fd, data)
                 while written < len(data):  # only on a full disk; finish the line if it can be
                     written += os.write(self._fd, data[written:])
-                os.fsync(self._fd)
+                try:
+                    os.fsync(self._fd)
+                except OSError as exc:  # a pipe or a terminal cannot be synced; the line is written
+                    if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EROFS):
+                        raise
                 if record.get("event") == "epoch":
                     self.last_epoch = record["epoch"]
         except OSError as exc:

@@ -55,6 +55,12 @@ def check_output_file(path: str | os.PathLike, label: str | None = None, *, in_p
     shown = _shown(path, label)
     if path.is_dir():
         raise OutputError(f"{shown}: is a folder; give a file name")
+    if path.exists() and not path.is_file():  # a device or a pipe (/dev/stdout, a FIFO)
+        if not in_place:
+            raise OutputError(f"{shown}: is not a regular file (this output replaces the file it is given)")
+        if not os.access(path, os.W_OK):
+            raise OutputError(f"{shown}: cannot write to it (permission denied)")
+        return path
     folder = _parent(path)
     if not folder.exists():
         raise OutputError(f"{shown}: the folder {folder} does not exist")

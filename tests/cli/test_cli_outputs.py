@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -98,3 +99,20 @@ def test_a_real_process_refuses_at_once_without_a_traceback(tmp_path, fake_mnist
         assert proc.returncode == 2
         assert proc.stderr == f"{option} {target}: the folder {target.parent} does not exist\n"
         assert proc.stdout == ""  # not one line of training
+
+
+def test_a_device_is_refused_where_the_output_replaces_its_file(no_data_no_training):
+    """--save-weights /dev/null would rename a file over the device (as root): refused."""
+    result = run("--headless", "--save-weights", os.devnull)
+    assert result.exit_code == 2
+    assert result.stderr == f"--save-weights {os.devnull}: is not a regular file (this output replaces the file it is given)\n"
+
+
+def test_metrics_can_go_to_a_pipe(fake_mnist_dir):
+    """--metrics-out /dev/stdout: the records come through the pipe, one line each, among the epoch lines."""
+    proc = subprocess.run([sys.executable, "-m", "nntui", "--headless", "--data-dir", str(fake_mnist_dir), "--epochs",
+                           "2", "--limit", "100", "--metrics-out", "/dev/stdout"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    records = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert [json.loads(line)["event"] for line in records] == ["start", "epoch", "epoch", "done"]
