@@ -1,7 +1,10 @@
 """Headless training: the CLI's consumer of the engine's training generator.
 
-It prints Keras-like progress, writes metrics and checkpoints as the events arrive, and turns
-Ctrl+C and SIGTERM into a clean stop that keeps everything already written.
+It checks every output path first (:func:`check_run_outputs`: before the model, the data or a
+batch), prints Keras-like progress, writes metrics and checkpoints as the events arrive, turns
+Ctrl+C and SIGTERM into a clean stop that keeps everything already written, and at the end saves
+the weights and exports the Keras module (:func:`write_outputs`; :func:`export` does the export
+alone, without training).
 """
 
 from __future__ import annotations
