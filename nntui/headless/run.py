@@ -1,12 +1,14 @@
 """Headless training: the CLI's consumer of the engine's training generator.
 
-It prints Keras-like progress, writes metrics and checkpoints as the events arrive, and turns
-Ctrl+C and SIGTERM into a clean stop that keeps everything already written.
+It checks every output path first (:func:`check_run_outputs`: before the model, the data or a
+batch), prints Keras-like progress, writes metrics and checkpoints as the events arrive, turns
+Ctrl+C and SIGTERM into a clean stop that keeps everything already written, and at the end saves
+the weights and exports the Keras module (:func:`write_outputs`; :func:`export` does the export
+alone, without training).
 """
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from contextlib import contextmanager
@@ -14,25 +16,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..engine.early_stopping import EarlyStopping
 from ..engine.events import EpochEnded, RunEnded
-from ..preset import build_model, full_check, make_trainer
-from ..preset.checkpoint import Checkpoint, load_checkpoint, restore_checkpoint, save_checkpoint
-from ..preset.datasets import check_input_shape, load_arrays, make_datasets
-from ..preset.memory import available_memory, estimate, refusal
+from ..preset.checkpoint import FILE as CHECKPOINT_FILE
+from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from ..preset.datasets import load_arrays
+from ..preset.errors import RunError
+from ..preset.format import download_size
+from ..preset.keras_export import MODEL_FILE, WEIGHTS_FILE, export_keras
+from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
-from ..preset.weights_file import load_weights, save_weights
-from .metrics_file import MetricsWriter, event_record
+from ..preset.records import checkpoint_lines, event_record, interrupted_record
+from ..preset.run import RunSetup, prepare_run
+from ..preset.weights_file import save_weights
+from .metrics_file import MetricsWriter
 from .progress import ProgressReporter
 
 EXIT_NON_FINITE = 1
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
-MNIST_TRAIN, MNIST_TEST = 60_000, 10_000
-
-
-class HeadlessError(Exception):
-    """A one-line problem with the run's input (exit code 2)."""
+CHECKPOINT_FILES = (CHECKPOINT_FILE, "preset.toml", "metrics.jsonl")  # what --checkpoint DIR holds
 
 
 class Terminated(KeyboardInterrupt):
@@ -49,15 +51,7 @@ class Options:
     load_weights: str | None = None
     checkpoint: str | None = None
     resume: str | None = None
-
-
-def model_error_line(preset: Preset, report) -> str:
-    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit."""
-    i = report.error_index
-    if i is None:
-        field = getattr(report.error, "field", None)
-        return f"{preset.source}: {'model.' + field if field else 'model'}: {report.error}"
-    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
+    export_keras: str | None = None
 
 
 @contextmanager
@@ -82,7 +76,7 @@ def download_progress(stream: TextIO):
     live = stream.isatty()
 
     def progress(filename: str, done: int, total: int | None) -> None:
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        size = download_size(done, total)
         if live:
             stream.write(f"\rDownloading {filename}  {size}   " + ("\n" if total and done >= total else ""))
             stream.flush()
@@ -92,76 +86,86 @@ def download_progress(stream: TextIO):
     return progress
 
 
-def prepare(preset: Preset):
-    """Build and check the model and refuse runs that cannot fit in memory; returns (model, report)."""
-    model = build_model(preset.model)
-    report = full_check(preset, model)
-    if report.error is not None:
-        raise HeadlessError(model_error_line(preset, report))
-    check_input_shape(preset)
-    train = min(preset.data.limit or MNIST_TRAIN, MNIST_TRAIN)
-    reason = refusal(estimate(preset, model, train + MNIST_TEST), available_memory())
-    if reason:
-        raise HeadlessError(f"{preset.source}: {reason}")
-    return model, report
+def check_run_outputs(opts: Options) -> None:
+    """Refuse at once (OutputError, one line naming the option and the path) an output of this run that
+    cannot be written: before the model is built, the data loaded or a batch trained."""
+    check_outputs(
+        files=[("--metrics-out", opts.metrics_out), ("--save-weights", opts.save_weights)],
+        folders=[("--checkpoint", opts.checkpoint, CHECKPOINT_FILES),
+                 ("--export-keras", opts.export_keras, (MODEL_FILE, WEIGHTS_FILE))],
+        in_place=["--metrics-out"])
+
+
+def write_outputs(setup: RunSetup, opts: Options, out: TextIO) -> None:
+    """The outputs written once the weights are final: ``--save-weights`` and ``--export-keras``."""
+    if opts.save_weights:
+        save_weights(setup.model, opts.save_weights)
+        out.write(f"Saved weights to {opts.save_weights}\n")
+    if opts.export_keras:
+        code, weights = export_keras(setup.preset, setup.model, opts.export_keras)
+        out.write(f"Wrote the Keras model to {code} and {weights} (python {code} trains it further)\n")
+
+
+def export(preset: Preset, opts: Options, out: TextIO | None = None) -> int:
+    """``--export-keras`` without training: the preset's fresh weights (its seed), or ``--load-weights``."""
+    out = out or sys.stdout
+    check_run_outputs(opts)
+    setup = prepare_run(preset, weights=opts.load_weights)
+    write_outputs(setup, opts, out)
+    return 0
 
 
 def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO | None = None,
           checkpoint: Checkpoint | None = None) -> int:
     """Train ``preset`` headless, printing to ``out``/``err`` (default: the current stdout/stderr); the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
-    model, report = prepare(preset)
-    arrays = load_arrays(preset, opts.data_dir, progress=download_progress(err))
-    trainer = make_trainer(preset, model)
-    if opts.load_weights:
-        load_weights(model, opts.load_weights)
-    t = preset.training
-    early = EarlyStopping(**t.early_stopping) if t.early_stopping else None
-    initial_epoch, history, metrics_lines = 0, None, []
+    check_run_outputs(opts)
+    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint)
+    metrics_lines = []
     if checkpoint is not None:
-        initial_epoch = restore_checkpoint(checkpoint, trainer, early)
-        history = checkpoint.meta["history"]
         previous = Path(opts.resume) / "metrics.jsonl"
         if previous.is_file():
             metrics_lines = previous.read_text(encoding="utf-8").splitlines(keepends=True)
-    train_set, val, test = make_datasets(preset, model, arrays)
-    val_text = f", {len(val):,} for validation" if val is not None else ""
-    resumed = f", resuming after epoch {initial_epoch}" if checkpoint is not None else ""
-    out.write(f'Training "{preset.name}" ({report.total_params:,} params) on {len(train_set):,} MNIST images'
-              f"{val_text}, {len(test):,} for test (data: {arrays.source}){resumed}\n")
+    arrays = load_arrays(preset, opts.data_dir, progress=download_progress(err))
+    data = setup.datasets(arrays)
+    val_text = f", {len(data.val):,} for validation" if data.val is not None else ""
+    resumed = f", resuming after epoch {setup.initial_epoch}" if checkpoint is not None else ""
+    out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {len(data.train):,} MNIST images'
+              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}\n")
     live = out.isatty()
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None
-    run = trainer.fit(train_set, epochs=t.epochs, batch_size=t.batch_size, validation=val, test=test,
-                      initial_epoch=initial_epoch, early_stopping=early, history=history)
-    final = None
+    run = setup.fit(data, preset.training.epochs)
+    final, done = None, None  # the last event handled; the last epoch the run finished
     try:
         with sigterm_as_interrupt():
             for event in run:
-                reporter.handle(event)
-                if writer is not None:
+                if isinstance(event, EpochEnded):
+                    done = event
+                if writer is not None:  # on disk before the line that reports it
                     writer.write(event)
-                record = event_record(event)
-                if record is not None and record["event"] != "start":
-                    metrics_lines.append(json.dumps(record) + "\n")
+                reporter.handle(event)
+                metrics_lines += checkpoint_lines([event_record(event)])
                 if isinstance(event, EpochEnded) and opts.checkpoint:
-                    save_checkpoint(opts.checkpoint, preset, trainer, run, event.epoch, finished=event.final,
+                    save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch, finished=event.final,
                                     metrics_lines=metrics_lines)
                 final = event
     except KeyboardInterrupt as exc:
         run.close()
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
         if writer is not None:
+            if done is not None and writer.last_epoch < done.epoch:  # stopped between the epoch and its line
+                writer.write(done)
+            writer.write_record(interrupted_record(what, done.epoch if done else setup.initial_epoch))
             writer.close()
         out.write("\n")
         kept = "; the last checkpoint and the metrics written so far are kept" if (opts.checkpoint or writer) else ""
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
         err.write(f"nntui: {what}{kept}\n")
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-    if writer is not None:
-        writer.close()
-    if opts.save_weights:
-        save_weights(model, opts.save_weights)
-        out.write(f"Saved weights to {opts.save_weights}\n")
+    finally:
+        if writer is not None:
+            writer.close()
+    write_outputs(setup, opts, out)
     if isinstance(final, RunEnded) and final.reason == "non_finite":
         return EXIT_NON_FINITE
     return 0
@@ -177,6 +181,6 @@ def resume(folder: str, overrides: dict, opts: Options, out: TextIO | None = Non
                   f"pass --epochs N (N > {checkpoint.epoch}) to train further.\n")
         return 0
     if preset.training.epochs <= checkpoint.epoch:
-        raise HeadlessError(f"{folder}: the checkpoint is at epoch {checkpoint.epoch}; --epochs must be larger")
+        raise RunError(f"{folder}: the checkpoint is at epoch {checkpoint.epoch}; --epochs must be larger")
     opts.checkpoint = opts.checkpoint or folder
     return train(preset, opts, out, err, checkpoint=checkpoint)

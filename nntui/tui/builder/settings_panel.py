@@ -1,4 +1,5 @@
-"""Loss (per output: loss, target, weight), optimiser, the training loop, early stopping, checkpoints.
+"""The builder's settings panel: the loss (per output: loss, target, weight), the optimiser, the training loop,
+early stopping and checkpoints.
 
 The panel shows the document's values and sends every valid change to the document through the
 app (one undoable step per change); it never holds settings of its own. It is used in the
@@ -46,8 +47,8 @@ class TargetSelect(SafeSelect):
         self.output = output
 
 
-class TrainingPanel(VerticalGroup):
-    """Edits the loss, the optimiser and its settings, batch size, epochs and validation split."""
+class SettingsPanel(VerticalGroup):
+    """The builder's settings: loss, optimiser and its settings, training loop, early stopping, checkpoints."""
 
     DEFAULT_CSS = tcss(__file__)
 
