@@ -29,3 +29,25 @@ async def test_duplicating_a_layer_renames_no_other_layer_and_keeps_the_output(a
         await pilot.press("end", "c")
         await pilot.pause()
         assert doc.outputs == ["dense_1"] and doc.names()[:5] == names
+
+
+def table_row(app, row: int) -> list[str]:
+    return [str(c) for c in app.screen.query_one("#stack").get_row_at(row)]
+
+
+async def test_a_layer_nothing_reads_is_marked_and_named_also_after_an_undo(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(*TWO_BRANCH_KEYS[:12])  # a Dense branch from the input, not joined yet
+        await pilot.pause()
+        assert app.document.names()[0] == "dense_2" and app.document.open_ends() == [0]
+        assert table_row(app, 1)[0].startswith("○")
+        assert not table_row(app, 2)[0].startswith("○")
+        assert "dense_2 is not read by any layer" in status(app)
+        await pilot.press(*TWO_BRANCH_KEYS[12:])  # joined by the merge: no mark
+        await pilot.pause()
+        assert not any(table_row(app, r)[0].startswith("○") for r in range(5))
+        assert "not read by any layer" not in status(app)
+        await pilot.press("u")  # the undo leaves the branch behind, loose again
+        await pilot.pause()
+        assert table_row(app, 1)[0].startswith("○") and "dense_2 is not read by any layer" in status(app)

@@ -12,7 +12,7 @@ from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT
 from ...preset.document import PresetDocument
 from ..common.css import tcss
-from .view import ERROR_MARK, StackView, format_value
+from .view import ERROR_MARK, LOOSE_FIX, LOOSE_MARK, StackView, format_value
 
 
 def input_shapes(view: StackView, index: int) -> list[str]:
@@ -75,6 +75,9 @@ class LayerDetails(Static):
                     if f.doc and changed:  # the key settings say what they do; defaults stay short
                         line.append(f"  {f.doc}", style="dim italic")
                     parts.append(line)
+        if item.loose:
+            parts.append(Text(f"{LOOSE_MARK} Not read by any layer and not an output: its weights train for "
+                              f"nothing ({LOOSE_FIX}).", style="italic"))
         if item.state == "error":
             colour = self._error_colour()
             parts.append(Text(f"{ERROR_MARK} {item.error}", style=f"bold {colour}"))

@@ -35,6 +35,7 @@ class StackTable(DataTable):
     ]
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
         "stack-table--error", "stack-table--unknown", "stack-table--input", "stack-table--muted",
+        "stack-table--loose",
     }
 
     def __init__(self, **kwargs):
@@ -109,6 +110,8 @@ class StackTable(DataTable):
             style = self.get_component_rich_style("stack-table--unknown", partial=True)
         elif row.state == "input":
             style = self.get_component_rich_style("stack-table--input", partial=True)
+        elif row.loose:
+            style = self.get_component_rich_style("stack-table--loose", partial=True)
         else:
             style = None
         shape = self._shape_text(row)

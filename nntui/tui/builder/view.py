@@ -22,6 +22,7 @@ from ...preset.preset import LayerSpec, Preset
 ERROR_MARK = "✗"
 UNKNOWN_MARK = "?"
 OK_MARK = "✓"
+LOOSE_MARK = "○"  # a layer nothing reads that is not an output (the graph drawing's mark too)
 BYTES_PER_VALUE = 4  # float32
 
 
@@ -75,11 +76,13 @@ class RowView:
     state: str = "ok"  # ok | error | unknown | input
     error: str | None = None
     fix: str | None = None
+    loose: bool = False  # nothing reads it and it is not an output: its weights train for nothing
 
     @property
     def marker(self) -> str:
         """The symbol that marks the row's state (a misfit is never shown by colour alone)."""
-        return {"error": ERROR_MARK, "unknown": UNKNOWN_MARK}.get(self.state, "")
+        mark = {"error": ERROR_MARK, "unknown": UNKNOWN_MARK}.get(self.state, "")
+        return mark or (LOOSE_MARK if self.loose else "")
 
 
 @dataclass
@@ -140,13 +143,14 @@ def build_rows(doc: PresetDocument, check: CheckResult) -> list[RowView]:
     report = check.report
     names = _names(check, preset)
     rows = [input_row(preset, check)]
+    loose = set(doc.open_ends())
     for i, spec in enumerate(preset.model.layers):
         r = report.rows[i] if i < len(report.rows) else None
         shape = shape_text(r.output_shape) if r is not None and r.output_shape is not None else UNKNOWN_MARK
         params = f"{r.params:,}" if r is not None and r.params is not None else UNKNOWN_MARK
         inputs = ", ".join(r.inputs) if r is not None and r.inputs else ", ".join(spec.inputs or [])
         row = RowView(i, spec.type, names[i] if i < len(names) else spec.type.lower(), settings_text(spec),
-                      shape, params, inputs)
+                      shape, params, inputs, loose=i in loose)
         if report.error_index == i and report.error is not None:
             row.state = "error"
             err = r.error if r is not None and r.error is not None else report.error
@@ -179,8 +183,24 @@ def totals(doc: PresetDocument, check: CheckResult) -> Totals:
                   batch, partial)
 
 
+LOOSE_FIX = "m joins it to another branch, O makes it an output, d deletes it"
+
+
+def loose_text(rows: list[RowView]) -> str:
+    """The line that names the layers nothing reads ('' when there are none)."""
+    names = [row.name for row in rows if row.loose]
+    if not names:
+        return ""
+    what = (f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are")
+    return f"\n  {LOOSE_MARK} {what} not read by any layer and not an output ({LOOSE_FIX})"
+
+
 def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
-    """One or two lines: ready to train, or what does not fit and how to fix it."""
+    """One or two lines: ready to train, or what does not fit and how to fix it; the layers nothing reads."""
+    return _status_text(doc, check, rows) + loose_text(rows)
+
+
+def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
     preset = doc.preset
     report = check.report
     if check.ready:
