@@ -42,7 +42,7 @@ def export_source(app, preset: Preset) -> ExportSource:
         note = app.start_weights_note()
         return ExportSource(state.model, note.removeprefix("continues from ").removeprefix("starts from ")
                             if note else "the model's initial weights")
-    return ExportSource(build_model(preset.model).build(seed=preset.training.seed), "fresh initial weights (train first to export trained ones)")
+    return ExportSource(build_model(preset.model).build(seed=preset.training.seed), "fresh initial weights: train first for trained ones")
 
 
 def default_export_folder(preset: Preset) -> str:
