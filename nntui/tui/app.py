@@ -21,6 +21,7 @@ from textual.signal import Signal
 
 from ..engine.config import ConfigError
 from ..preset.document import PresetDocument
+from ..preset.epoch_time import measure_speed
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
 from .builder.commands import builder_commands
@@ -59,7 +60,8 @@ class NntuiApp(App[int]):
 
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
                  cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True,
-                 training_screen: Callable[[Preset, Any], Screen] | None = None):
+                 training_screen: Callable[[Preset, Any], Screen] | None = None,
+                 speed_probe: Callable[..., float | None] | None = measure_speed):
         super().__init__()
         self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
@@ -69,6 +71,9 @@ class NntuiApp(App[int]):
         self.document_changed: Signal[PresetDocument] = Signal(self, "document-changed")
         #: Makes the training screen for (preset, data_dir); None: nntui's TrainingScreen (tests pass a fake)
         self.training_screen = training_screen
+        #: Times a preset's training steps on this machine (samples/s) for the builder's estimate of an
+        #: epoch's time; called in a worker thread. None: no estimate (tests)
+        self.speed_probe = speed_probe
         #: The model trained last (the training screen's TrainedState); the next run continues from
         #: it while the model spec is unchanged. Loading weights or a checkpoint sets it too.
         self.trained = None

@@ -51,3 +51,44 @@ async def test_a_layer_nothing_reads_is_marked_and_named_also_after_an_undo(app_
         await pilot.press("u")  # the undo leaves the branch behind, loose again
         await pilot.pause()
         assert table_row(app, 1)[0].startswith("○") and "dense_2 is not read by any layer" in status(app)
+
+
+async def test_the_settings_hold_the_limit_and_the_seed_and_the_status_line_estimates_an_epoch(tmp_path):
+    from nntui.tui.common.field_editor import FieldEditor
+    from tui_helpers import make_app
+
+    probed = []
+
+    def probe(preset, cancelled):
+        probed.append(preset.training.batch_size)
+        return 10_000.0  # samples per second
+
+    app = make_app("mnist", cwd=tmp_path, speed_probe=probe)
+    async with app.run_test(size=WIDE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "About 6s per epoch on this machine (54,000 images at 10.0K samples/s)" in status(app)
+        panel = app.screen.query_one("#training")
+        limit = panel.query_one("#loop-limit", FieldEditor)
+        assert limit.text == "60000" and limit.input.placeholder == "all images"  # shown when empty
+        limit.input.focus()
+        await pilot.press("ctrl+u", *"2000", "enter")
+        seed = panel.query_one("#loop-seed", FieldEditor)
+        seed.input.focus()
+        await pilot.press("ctrl+u", *"7", "enter")
+        await pilot.pause()
+        assert app.document.preset.data.limit == 2000 and app.document.preset.training.seed == 7
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Under 1s per epoch on this machine (1,800 images at 10.0K samples/s)" in status(app)
+        assert probed == [128]  # the same model and batch: measured once
+        batch = panel.query_one("#loop-batch_size", FieldEditor)
+        batch.input.focus()
+        await pilot.press("ctrl+u", *"32", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert probed == [128, 32]
+        app.screen.query_one("#stack").focus()
+        await pilot.press("ctrl+n")  # no model, no estimate
+        await pilot.pause()
+        assert "per epoch" not in status(app)

@@ -106,7 +106,7 @@ def hostile_app(tmp_path, preset: str = "mnist", *, recorder: Recorder | None = 
 
     Quitting is recorded instead of done (random keys press q and ctrl+q too; the app must go on).
     """
-    app = NntuiApp(load_preset(preset), cursor_blink=False, cwd=tmp_path, typeahead=False)
+    app = NntuiApp(load_preset(preset), cursor_blink=False, cwd=tmp_path, typeahead=False, speed_probe=None)
     recorder = recorder or Recorder()
 
     class Training(TrainingScreen):

@@ -60,7 +60,7 @@ class BuilderScreen(Screen):
         Binding("g", "graph", "Graph", show=False, tooltip="Draw the model as a graph (branches in columns) / back to the table"),
         Binding("i", "input_shape", "Input", show=False, tooltip="Edit the input shape"),
         Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
-                                                                "batch size, epochs, validation split"),
+                                                                "batch size, epochs, validation split, data limit, seed"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
         Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the model as a preset TOML file"),

@@ -1,5 +1,5 @@
-"""The builder's settings panel: the loss (per output: loss, target, weight), the optimiser, the training loop,
-early stopping and checkpoints.
+"""The builder's settings panel: the loss (per output: loss, target, weight), the optimiser, the training loop
+(batch size, epochs, validation split, the data limit and the seed), early stopping and checkpoints.
 
 The panel shows the document's values and sends every valid change to the document through the
 app (one undoable step per change); it never holds settings of its own. It is used in the
@@ -25,7 +25,7 @@ from ..common.css import tcss
 from ..common.field_editor import FieldEditor
 from ..common.safe_lists import SafeSelect
 
-LOOP_FIELDS = ("batch_size", "epochs", "validation_split")
+LOOP_FIELDS = ("batch_size", "epochs", "validation_split", "limit", "seed")  # limit: a short run on a few images
 ES_FIELDS = {f.name: f for f in EARLY_STOPPING_FIELDS}
 ES_EDITED = ("patience", "min_delta", "mode", "restore_best_weights")  # the monitor has its own list
 OFF, ON = "off", "on"
@@ -148,6 +148,7 @@ class SettingsPanel(VerticalGroup):
 
     def on_mount(self) -> None:
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
+        self.query_one("#loop-limit", FieldEditor).input.placeholder = "all images"
         self._hints()
 
     def _hints(self) -> None:
