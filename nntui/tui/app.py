@@ -103,17 +103,29 @@ class NntuiApp(App[int]):
     def replace_document(self, preset: Preset, *, checkpoint_dir: str | None = None) -> None:
         """Edit another preset (a fresh history); the checkpoint folder setting carries over unless given."""
         keep = self.document.checkpoint_dir
+        self.trained = self.start_note = None  # another model: the weights of this one are gone
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
         self.document.checkpoint_dir = checkpoint_dir if checkpoint_dir is not None else keep
         self.document_changed.publish(self.document)
 
     def start_weights_note(self) -> str | None:
-        """What the next run starts from when it is not fresh weights (None: fresh weights)."""
+        """What the next run starts from when it is not fresh weights (None: fresh weights, nothing to say).
+
+        When an edit makes trained or loaded weights unusable (the model changed), the note says that
+        the next run starts from fresh weights, rather than vanishing.
+        """
         state = self.trained
-        if state is None or not state.matches(self.document.preset):
+        if state is None:
             return None
         note = self.start_note
-        if note is not None and note[1] is state:
+        loaded = note is not None and note[1] is state
+        if not state.matches(self.document.preset):
+            if not (loaded or state.trained):
+                return None
+            what = "loaded" if loaded else "trained"
+            return (f"starts from fresh weights: the model changed since its weights were {what} "
+                    f"(u undoes the change)")
+        if loaded:
             return note[0]
         if state.trained:
             done, steps = state.epochs_completed, state.steps_done

@@ -92,3 +92,25 @@ async def test_the_settings_hold_the_limit_and_the_seed_and_the_status_line_esti
         await pilot.press("ctrl+n")  # no model, no estimate
         await pilot.pause()
         assert "per epoch" not in status(app)
+
+
+async def test_an_edit_that_makes_the_trained_weights_unusable_says_so(app_factory):
+    from nntui.preset import build_model, make_trainer
+    from nntui.tui.common.trained_state import TrainedState
+
+    app = app_factory()
+    preset = app.document.snapshot()
+    model = build_model(preset.model)
+    state = TrainedState.fresh(preset, model, make_trainer(preset, model), "accuracy")
+    state.epochs_completed, state.steps_done = 1, 422
+    app.trained = state
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert "The next run continues from the weights trained so far (1 full epoch" in status(app)
+        await pilot.press("down", "c")  # another Dense 512: the trained weights no longer fit
+        await pilot.pause()
+        assert "The next run starts from fresh weights" in status(app)
+        assert "u undoes" in status(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "The next run continues from the weights trained so far" in status(app)
