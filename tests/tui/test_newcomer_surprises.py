@@ -114,3 +114,24 @@ async def test_an_edit_that_makes_the_trained_weights_unusable_says_so(app_facto
         await pilot.press("u")
         await pilot.pause()
         assert "The next run continues from the weights trained so far" in status(app)
+
+
+async def test_the_layer_form_previews_the_output_shape_and_parameters_as_values_are_typed(app_factory):
+    from nntui.tui.builder.layer_form import LayerFormScreen
+
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("down", "a", *"dense", "enter")  # a Dense under the Dense 512: units are required
+        form = app.screen
+        assert isinstance(form, LayerFormScreen)
+        preview = lambda: str(form.query_one("#preview").render())  # noqa: E731
+        assert "gives ?" in preview()
+        await pilot.press(*"64")
+        assert preview() == "gives (None, 64) · 32,832 params"
+        await pilot.press("0")
+        assert preview() == "gives (None, 640) · 328,320 params"
+        await pilot.press("escape", "end", "e")  # the output layer: 10 units with softmax
+        form = app.screen
+        form.query_one("#input").focus()
+        await pilot.press("ctrl+u", *"3")
+        assert preview().startswith("gives (None, 3) · 1,539 params · ✗ the loss does not fit")

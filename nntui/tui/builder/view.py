@@ -14,7 +14,9 @@ from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT, GraphError
 from ...engine.shapes import format_shape
 from ...preset.format import readable_count, readable_size
+from ...preset.build import build_model, full_check
 from ...preset.document import PresetDocument
+from ...preset.edit import Edit
 from ...preset.edit_fields import non_default_settings
 from ...preset.model_check import CheckResult
 from ...preset.preset import LayerSpec, Preset
@@ -242,6 +244,31 @@ def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -
         return (f"{ERROR_MARK} {check.settings_error[:1].upper()}{check.settings_error[1:]}\n"
                 "  Fix: press o for the loss panel (outputs: O on a layer).")
     return f"{ERROR_MARK} {check.problem}"
+
+
+def layer_preview(preset: Preset, change: Edit) -> str:
+    """What the layer that ``change`` adds or edits (its focus) would give: 'gives (None, 64) · 32,832 params',
+    or why it would not fit."""
+    new = change.applied_to(preset) or preset
+    try:
+        report = full_check(new, build_model(new.model))
+    except Exception as exc:  # a bug below us must not take the form down
+        return f"{ERROR_MARK} cannot tell ({type(exc).__name__}: {exc})"
+    i = change.focus
+    r = report.rows[i] if i is not None and i < len(report.rows) else None
+    if r is None:
+        return f"gives {UNKNOWN_MARK}"
+    parts = []
+    if r.output_shape is not None:
+        parts.append(f"gives {shape_text(r.output_shape)} · {r.params or 0:,} params")
+    if report.error is not None and report.error_index == i:
+        err = r.error if r.error is not None else report.error
+        reason = getattr(err, "reason", None) or str(err)
+        parts.append(f"{ERROR_MARK} {'the loss does not fit' if r.output_shape is not None else 'does not fit'}: "
+                     f"{reason}")
+    elif r.output_shape is None:
+        parts.append(f"gives {UNKNOWN_MARK} (a layer above does not fit)")
+    return " · ".join(parts)
 
 
 def stack_view(doc: PresetDocument) -> StackView:
