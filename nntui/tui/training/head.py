@@ -114,7 +114,9 @@ class TrainingHead(Vertical):
     def ready(self, info) -> None:
         """A run starts: its facts (run_facts.RunInfo); the bar counts this run's batches."""
         self.info, self.snapshot, self.result = info, None, None
-        self._bar.update(0, max(1, (info.epochs - info.initial_epoch) * info.steps_per_epoch))
+        # the bar counts every epoch of the model's training, as the epoch numbers do: a continuation
+        # from epoch 1 to 2 starts at half way
+        self._bar.update(info.initial_epoch * info.steps_per_epoch, max(1, info.epochs * info.steps_per_epoch))
         self._set(self._title, title_text(self.preset_name, info))
         self._draw()
 
@@ -145,15 +147,16 @@ class TrainingHead(Vertical):
             self._set(self._epoch, self.loading_text if phase in (Phase.LOADING, Phase.FAILED) else "")
             self._set(self._speed, "")
             return
-        if s.phase in ("validation", "test") and s.eval_total:
+        ended = phase == Phase.ENDED
+        if s.phase in ("validation", "test") and s.eval_total and not ended:
             self._set(self._epoch, Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
                                                  (f"{'val' if s.phase == 'validation' else s.phase} "
                                                   f"{s.eval_done:,}/{s.eval_total:,}", "")))
-        else:
+        else:  # and once the run is over: where its training got to, as far as the bar shows
             self._set(self._epoch, Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ",
                                                   "bold"), (f"batch {s.step}/{s.steps}", "")))
-        done = max(0, s.global_step - info.initial_epoch * info.steps_per_epoch)
-        if phase == Phase.ENDED and self.result is not None and not self.result.ended.stopped:
+        done = max(0, s.global_step)
+        if ended and self.result is not None and not self.result.ended.stopped:
             done = bar.total
         bar.update(done)
         if self.deterministic or s.samples_per_second is None:
