@@ -135,3 +135,59 @@ async def test_the_layer_form_previews_the_output_shape_and_parameters_as_values
         form.query_one("#input").focus()
         await pilot.press("ctrl+u", *"3")
         assert preview().startswith("gives (None, 3) · 1,539 params · ✗ the loss does not fit")
+
+
+def test_a_clipped_settings_cell_ends_after_a_whole_setting():
+    from nntui.tui.builder.stack_table import clip
+
+    assert clip("filters=32, relu, kernel_size=3", 20) == "filters=32, relu, …"
+    assert clip("filters=32, relu, kernel_size=3", 16) == "filters=32, …"
+    assert clip("units=512", 6) == "units…"  # no whole setting fits: cut with the ellipsis
+    assert clip("units=512", 9) == "units=512"
+
+
+async def test_settings_cells_at_120_columns_are_not_cut_mid_word(app_factory):
+    app = app_factory("mnist-cnn")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        for row in range(1, len(app.document.layers) + 1):
+            cell = table_row(app, row)[2]
+            assert not cell.endswith("…") or cell.endswith(", …"), cell
+
+
+async def test_the_open_dialog_keeps_a_gap_after_the_longest_preset_name(app_factory):
+    from nntui.tui.builder.open_preset import shipped_options
+
+    texts = [str(o.prompt) for o in shipped_options()]
+    line = next(t for t in texts if t.startswith("mnist-two-branch"))
+    assert line.startswith("mnist-two-branch  A Dense branch")
+
+
+async def test_toasts_do_not_cover_the_status_line_at_80x24(app_factory):
+    from textual.widgets._toast import Toast
+
+    app = app_factory()
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await pilot.press("down", "c", "u")  # "Undone: duplicate Dense"
+        await pilot.pause()
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        status_region = app.screen.query_one("#status").region
+        assert all(not t.region.overlaps(status_region) for t in toasts)
+
+
+async def test_merge_form_reads_an_add_and_the_input_row_is_named_as_keras_names_it(app_factory):
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert table_row(app, 0)[1] == "InputLayer"
+        await pilot.press(*TWO_BRANCH_KEYS[:12], "down", "m", *"add")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.heading == "Add an Add layer: which layers does it join?"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table_row(app, 0)[1] in ("input_layer (InputLayer)", "input_layer")  # whole, where it is narrow
+        assert table_row(app, 1)[4] == "input_layer"  # Connected to, as --summary writes it

@@ -39,7 +39,7 @@ async def test_g_draws_the_graph_and_shares_the_selection_with_the_table(app_fac
         assert view.display and view.has_focus and not app.screen.query_one("#stack").display
         text = view.text()
         lines = text.splitlines()
-        assert lines[0].split()[:4] == ["◉", "input", "Input", "(None,"]
+        assert lines[0].split()[:4] == ["◉", "input_layer", "InputLayer", "(None,"]
         assert "├──┬──╮" in text and "├──┴──╯" in text  # three branches split under stem_pool, joined at block
         assert any(line.startswith("│  │  ●  branch_pool_1x1") for line in lines)
         assert "block" in lines[lines.index(next(l for l in lines if "├──┴──╯" in l)) + 1]

@@ -12,7 +12,7 @@ from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT
 from ...preset.document import PresetDocument
 from ..common.css import tcss
-from .view import ERROR_MARK, LOOSE_FIX, LOOSE_MARK, StackView, format_value
+from .view import ERROR_MARK, INPUT_NAME, INPUT_TYPE, LOOSE_FIX, LOOSE_MARK, StackView, format_value
 
 
 def input_shapes(view: StackView, index: int) -> list[str]:
@@ -45,10 +45,12 @@ class LayerDetails(Static):
         item = view.rows[row]
         parts = []
         if item.index is None:
-            parts.append(Text.assemble(("Input", "bold"), "  ", (f"shape {item.settings[6:]}", "")))
+            parts.append(Text.assemble((INPUT_TYPE, "bold"), "  ", (f"shape {item.settings[6:]}", ""),
+                                       (f"  ({INPUT_NAME})", "dim")))
             parts.append(Text("The shape of one sample, without the batch axis. Keras writes the batch "
                               "axis as None: the model receives " + item.shape + ".", style="dim"))
             parts.append(Text("MNIST images have 784 values: (784,), (28, 28) or (28, 28, 1).", style="dim"))
+            parts.append(Text(f"Layers that read it name it '{INPUT}' in their inputs.", style="dim"))
             parts.append(Text("i or Enter: edit the input shape", style="italic dim"))
         else:
             spec = doc.layers[item.index]

@@ -18,6 +18,7 @@ from ...preset import graph_edits, layer_edits
 from ...preset.document import PresetDocument
 from ...preset.edit import Edit
 from ...preset.edit_fields import starter_config
+from ...preset.format import with_article
 from ...preset.preset import Preset
 from .layer_details import input_shapes
 from .layer_form import LayerEdit, LayerFormScreen
@@ -119,7 +120,7 @@ def add_merge(app: App, after: int | None) -> None:
     def chosen(type_name: str) -> None:
         doc = app.document
         form = LayerFormScreen(type_name, starter_config(type_name), name=doc.fresh_name(type_name),
-                               inputs=doc.merge_defaults(after), title=f"Add {type_name}: which layers does it join?",
+                               inputs=doc.merge_defaults(after), title=f"Add {with_article(type_name)} layer: which layers does it join?",
                                context="inputs: the layers it joins, comma-separated (default: the selected "
                                        "layer and the loose ends of the other branches)",
                                focus="inputs",

@@ -38,13 +38,15 @@ class Resume:
 def shipped_options() -> list[Option]:
     """One option per shipped preset: name and description (or why it is broken)."""
     options = []
-    for name, path in builtin_presets().items():
+    presets = builtin_presets()
+    width = max((len(name) for name in presets), default=0) + 2  # a gap after the longest name
+    for name, path in presets.items():
         try:
             description = load_preset(str(path)).description
             style = ""
         except PresetError as exc:
             description, style = f"(broken: {exc.reason})", "red"
-        options.append(Option(Text.assemble((name.ljust(16), "bold"), (description, style)), id=name))
+        options.append(Option(Text.assemble((name.ljust(width), "bold"), (description, style)), id=name))
     return options
 
 

@@ -26,6 +26,8 @@ UNKNOWN_MARK = "?"
 OK_MARK = "✓"
 LOOSE_MARK = "○"  # a layer nothing reads that is not an output (the graph drawing's mark too)
 BYTES_PER_VALUE = 4  # float32
+#: the input row as Keras's summary names it (the CLI's --summary too); presets and forms call it 'input'
+INPUT_NAME, INPUT_TYPE = "input_layer", "InputLayer"
 
 
 def format_value(f: Field | None, value) -> str:
