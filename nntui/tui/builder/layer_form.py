@@ -142,6 +142,7 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
             text = "gives ? until every setting is valid"
         preview.update(text)
         preview.set_class(text.startswith("✗"), "-error")
+        preview.set_class(outcome is None, "-pending")
 
     def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
         event.stop()

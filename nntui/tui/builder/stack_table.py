@@ -81,20 +81,22 @@ class StackTable(DataTable):
     def _column_widths(self, view: StackView) -> tuple[int, ...]:
         """Fixed widths for the shape columns; the flexible column (settings, or inputs in a graph) gets the rest."""
         rows = view.rows
+        # room for a vertical scrollbar only when the rows (and the header) need one
+        scrollbar = 0 if self.size.height and len(rows) + 1 <= self.size.height else 2
         index_w = max(3, max(len(self._index_text(r)) for r in rows))
         shape_w = max(len("Output shape"), max(len(self._shape_text(r)) for r in rows))
         params_w = max(len("Param #"), max(len(r.params) for r in rows))
         if view.graph:
             type_w = min(28, max(len("Layer (type)"), max(len(self._type_text(r, True)) for r in rows)))
-            available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
+            available = self._available() - 2 * 5 - scrollbar - (index_w + type_w + shape_w + params_w)
             if available < 12:  # give the connections room at the expense of long layer names
                 type_w = max(14, type_w - (12 - available))
-                available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
+                available = self._available() - 2 * 5 - scrollbar - (index_w + type_w + shape_w + params_w)
             need = max(len("Connected to"), max(len(connections_text(r.inputs)) for r in rows))
             return index_w, type_w, shape_w, params_w, max(8, min(need, available))
         type_w = max(5, max(len(self._type_text(r, False)) for r in rows))
         fixed = index_w + type_w + shape_w + params_w
-        available = self._available() - 2 * 5 - 2 - fixed
+        available = self._available() - 2 * 5 - scrollbar - fixed
         need = max(len("Settings"), max(len(r.settings) for r in rows))
         return index_w, type_w, max(8, min(need, available)), shape_w, params_w
 
