@@ -446,7 +446,7 @@ async def test_merge_layer_gets_its_inputs_in_the_form_and_the_table_shows_conne
         assert r.ok and r.rows[1].output_shape == (None, 512 + 784)
         assert app.document.is_graph
         assert str(table(app).columns[list(table(app).columns)[-1]].label) == "Connected to"
-        assert str(table(app).get_row_at(2)[-1]) == "dense, input"
+        assert str(table(app).get_row_at(2)[-1]) == "dense, input_layer"  # as Keras's summary names the input
 
 
 def test_the_builder_says_how_far_the_kept_weights_were_trained():
