@@ -97,15 +97,23 @@ class DecisionBoundary(Widget):
 
     def _plane_line(self, top: np.ndarray, bottom: np.ndarray, points: np.ndarray) -> list[Segment]:
         """One text row as runs of equal cells: half blocks of two pixels, or a point's glyph."""
-        keys = np.stack([top, bottom, points.astype(np.int64)], axis=1)
-        starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
-        ends = np.r_[starts[1:], len(keys)]
-        segments = []
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            t, b, point = (int(v) for v in keys[start])
-            glyph = " " if point == NO_POINT and t == b else HALF if point == NO_POINT else GLYPHS[point]
-            segments.append(Segment(glyph * (end - start), self._style(t, b, point)))
+        segments: list[Segment] = []
+        run, length = None, 0
+        for key in zip(top.tolist(), bottom.tolist(), points.tolist()):
+            if key == run:
+                length += 1
+                continue
+            if run is not None:
+                segments.append(self._segment(run, length))
+            run, length = key, 1
+        if run is not None:
+            segments.append(self._segment(run, length))
         return segments
+
+    def _segment(self, key: tuple[int, int, int], length: int) -> Segment:
+        t, b, point = key
+        glyph = GLYPHS[point] if point != NO_POINT else " " if t == b else HALF
+        return Segment(glyph * length, self._style(t, b, point))
 
     def _style(self, top: int, bottom: int, point: int) -> Style:
         key = (top, bottom, point)
