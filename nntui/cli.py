@@ -13,11 +13,13 @@ from .headless import run as headless
 from .headless.summary import summary_json, summary_text
 from .preset import PresetError, build_model, builtin_presets, full_check, load_preset
 from .preset.checkpoint import CheckpointError
+from .preset.errors import RunError
+from .preset.run import model_error_line
 from .preset.weights_file import WeightsError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED
-USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, headless.HeadlessError)
+USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, RunError)
 
 
 class OneLineErrors(click.Command):
@@ -108,7 +110,7 @@ def print_summary(preset, as_json: bool) -> int:
             click.echo(f"warning: {warning}", err=True)
     if report.error is not None:
         if not as_json:
-            click.echo(headless.model_error_line(preset, report), err=True)
+            click.echo(model_error_line(preset, report), err=True)
         return EXIT_BAD_INPUT
     return 0
 

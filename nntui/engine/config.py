@@ -55,7 +55,8 @@ class Field:
     """One setting: its key, kind, default, limits and a one-line doc.
 
     kinds: ``int``, ``float``, ``bool``, ``choice``, ``shape`` (list of positive ints, at most
-    one -1 when ``allow_infer``), ``pair`` (an int or a list of two ints), ``str``.
+    one -1 when ``allow_infer``), ``pair`` (an int or a list of two ints), ``str``, ``numbers`` (a
+    non-empty list of finite numbers, each within the limits).
     """
 
     name: str
@@ -108,6 +109,8 @@ class Field:
             return "a list of positive integers" + extra
         if self.kind == "pair":
             return "a positive integer or a list of two"
+        if self.kind == "numbers":
+            return "a list of numbers" + self._range_text()
         return "a string"
 
     def _range_text(self) -> str:
@@ -175,6 +178,18 @@ class Field:
             raise ConfigError(self.name, f"at most one entry may be -1, got {describe(value)}")
         return tuple(out)
 
+    def _check_numbers(self, value):
+        if not isinstance(value, (list, tuple)) or not value or len(value) > 1024:
+            raise self._fail(value)
+        for v in value:
+            if not _is_number(v) or not math.isfinite(v):
+                raise self._fail(value)
+            try:
+                self._check_range(v)
+            except ConfigError:
+                raise self._fail(value) from None
+        return tuple(float(v) for v in value)
+
     def _check_pair(self, value):
         if _is_int(value):
             value = (value, value)
@@ -205,6 +220,11 @@ class Field:
             if lowered in ("false", "no", "0", "off"):
                 return False
             raise self._fail(text)
+        if self.kind == "numbers":
+            try:
+                return self.validate([float(p) for p in text.strip("()[] ").split(",") if p.strip()])
+            except ValueError:
+                raise self._fail(text) from None
         if self.kind in ("shape", "pair"):
             parts = [p for p in text.strip("()[] ").replace("x", ",").split(",") if p.strip()]
             try:
@@ -225,7 +245,7 @@ class Field:
         if isinstance(value, tuple):
             if self.kind == "pair" and value[0] == value[1]:
                 return str(value[0])
-            return ", ".join(str(v) for v in value)
+            return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
         if isinstance(value, float):
             return f"{value:g}"
         return str(value)

@@ -1,41 +1,11 @@
-"""Metrics as JSON lines: one object per epoch and one at the end, written so nothing is half-saved."""
+"""The ``--metrics-out`` file: the run's metrics records as JSON lines, written so nothing is half-saved."""
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from pathlib import Path
 
-from ..engine.events import EpochEnded, RunEnded, RunStarted
-
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
-
-
-def event_record(event) -> dict | None:
-    """The JSON object for an event worth keeping (start, epoch, done), else None."""
-    if isinstance(event, RunStarted):
-        return {"event": "start", "epochs": event.epochs, "steps_per_epoch": event.steps_per_epoch,
-                "batch_size": event.batch_size, "train_samples": event.train_samples,
-                "val_samples": event.val_samples, "test_samples": event.test_samples}
-    if isinstance(event, EpochEnded):
-        record = {"event": "epoch", "epoch": event.epoch}
-        record.update({k: _clean(v) for k, v in event.logs.items()})
-        record.update({"seconds": round(event.seconds, 4), "train_seconds": round(event.train_seconds, 4),
-                       "samples_per_second": round(event.samples_per_second, 1)})
-        return record
-    if isinstance(event, RunEnded):
-        record = {"event": "done", "reason": event.reason, "epochs_completed": event.epochs_completed}
-        if event.test_logs is not None:
-            record.update({f"test_{k}": _clean(v) for k, v in event.test_logs.items()})
-        if event.message:
-            record["message"] = event.message
-        return record
-    return None
+from ..preset.records import event_record, record_line
 
 
 class MetricsWriter:
@@ -53,7 +23,7 @@ class MetricsWriter:
         """Record ``event`` if it is one worth keeping."""
         record = event_record(event)
         if record is not None:
-            self._fh.write(json.dumps(record) + "\n")
+            self._fh.write(record_line(record))
             self._fh.flush()
 
     def close(self) -> None:

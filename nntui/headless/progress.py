@@ -6,7 +6,7 @@ import time
 from typing import TextIO
 
 from ..engine.events import BatchEnded, EpochEnded, Evaluating, RunEnded
-from .format import duration, per_step
+from ..preset.format import duration, per_step
 
 BAR_WIDTH = 20
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.model import INPUT, Model, ShapeReport
 from ..engine.shapes import format_shape
-from .format import readable_size
+from ..preset.format import readable_size
 
 BOX = {"top": "┏┳┓━", "head": "┃", "under": "┡╇┩━", "row": "│", "sep": "├┼┤─", "bottom": "└┴┘─"}
 ASCII = {"top": "++++-", "head": "|", "under": "+++=", "row": "|", "sep": "+++-", "bottom": "+++-"}

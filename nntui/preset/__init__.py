@@ -1,4 +1,10 @@
-"""Presets: TOML files <-> validated specs -> engine models and trainers."""
+"""Presets: TOML files <-> validated specs -> engine models and trainers.
+
+Also below both faces: the one run setup (:mod:`.run`), the editing document (:mod:`.document`, its
+edits in :mod:`.layer_edits`, :mod:`.graph_edits`, :mod:`.settings_edits`), checkpoints and weights
+files, the metrics record (:mod:`.records`), number formatting (:mod:`.format`), TOML writing and
+Keras code.
+"""
 
 from .build import build_model, full_check, make_trainer, output_plans
 from .errors import PresetError

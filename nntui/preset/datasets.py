@@ -15,6 +15,7 @@ from .preset import Preset
 from .targets import encode
 
 PIXELS = 28 * 28
+MNIST_TRAIN, MNIST_TEST = 60_000, 10_000  # images in the MNIST training and test sets
 
 
 def images_as_input(images: np.ndarray, input_shape) -> np.ndarray:

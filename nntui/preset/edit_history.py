@@ -1,36 +1,34 @@
 """Undo and redo for the preset being edited: every change as a labelled snapshot.
 
-:class:`EditHistory` is a mixin of :class:`~nntui.preset.document.PresetDocument`. It expects the
-host to set ``_preset``, ``_undo``, ``_redo``, ``_history_limit``, ``revision`` and ``last_focus``
-(see ``PresetDocument.__init__``). Every operation goes through :meth:`EditHistory._change`, which
-applies the edit to a copy, records the old preset for undo and bumps the revision.
+:class:`EditHistory` holds the two stacks of :class:`Step` (the preset before a change, the change's
+label and the layer it touched); :class:`~nntui.preset.document.PresetDocument` records a step for
+every edit it applies and swaps its preset with the step's when undoing or redoing.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
-from typing import Any, Callable
 
 from .preset import Preset
-from .preset_graph import _follow_default_output
 
 
-@dataclass
-class _Entry:
+@dataclass(frozen=True)
+class Step:
+    """A preset to go back (or forward) to, the label of the change between, and the layer it touched."""
+
     label: str
     state: Preset
     focus: int | None = None
 
 
 class EditHistory:
-    """Undo/redo of a :class:`PresetDocument` (a mixin; the document owns the state)."""
+    """The undo and redo stacks (at most ``limit`` undo steps; a new change clears redo)."""
 
-    @staticmethod
-    def _key(p: Preset):
-        return (p.name, p.description, p.data, p.model, p.training)
+    def __init__(self, limit: int = 500):
+        self.limit = limit
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
 
-    # ------------------------------------------------------------------ history
     @property
     def can_undo(self) -> bool:
         """Whether there is a change to undo."""
@@ -51,41 +49,25 @@ class EditHistory:
         """What redo would re-apply."""
         return self._redo[-1].label if self._redo else None
 
-    def undo(self) -> bool:
-        """Revert the last change; False when there is none."""
-        if not self._undo:
-            return False
-        entry = self._undo.pop()
-        self._redo.append(_Entry(entry.label, self._preset, entry.focus))
-        self._preset = entry.state
-        self._bump(entry.focus)
-        return True
-
-    def redo(self) -> bool:
-        """Re-apply the last undone change; False when there is none."""
-        if not self._redo:
-            return False
-        entry = self._redo.pop()
-        self._undo.append(_Entry(entry.label, self._preset, entry.focus))
-        self._preset = entry.state
-        self._bump(entry.focus)
-        return True
-
-    def _bump(self, focus: int | None) -> None:
-        self.revision += 1
-        self.last_focus = focus
-
-    def _change(self, label: str, mutate: Callable[[Preset], Any], focus: int | None = None) -> bool:
-        """Apply ``mutate`` to a copy of the preset; record it if it changed anything."""
-        new = copy.deepcopy(self._preset)
-        mutate(new)
-        _follow_default_output(self._preset, new)
-        if self._key(new) == self._key(self._preset):
-            return False
-        self._undo.append(_Entry(label, self._preset, focus))
-        if len(self._undo) > self._history_limit:
+    def record(self, label: str, before: Preset, focus: int | None) -> None:
+        """A change labelled ``label`` was made to ``before``."""
+        self._undo.append(Step(label, before, focus))
+        if len(self._undo) > self.limit:
             del self._undo[0]
         self._redo.clear()
-        self._preset = new
-        self._bump(focus)
-        return True
+
+    def undo(self, current: Preset) -> Step | None:
+        """The step to go back to (``current`` becomes redoable), or None when there is none."""
+        return self._swap(self._undo, self._redo, current)
+
+    def redo(self, current: Preset) -> Step | None:
+        """The step to go forward to (``current`` becomes undoable), or None when there is none."""
+        return self._swap(self._redo, self._undo, current)
+
+    @staticmethod
+    def _swap(source: list[Step], target: list[Step], current: Preset) -> Step | None:
+        if not source:
+            return None
+        step = source.pop()
+        target.append(Step(step.label, current, step.focus))
+        return step

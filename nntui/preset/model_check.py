@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..engine.config import ConfigError
 from ..engine.model import Model, ShapeReport
-from .preset import Preset, _check_output_names
+from .preset import Preset, check_output_names
 
 
 def monitor_choices(p: Preset) -> list[str]:
@@ -27,7 +27,7 @@ def settings_problem(p: Preset) -> str | None:
     """Why the outputs' tables or early stopping do not fit the model (what would stop the preset
     from loading again), or None."""
     try:
-        _check_output_names(p.model, p.training)
+        check_output_names(p.model, p.training)
     except ConfigError as exc:
         return f"{exc.field}: {exc.reason}"
     return early_stopping_problem(p)

@@ -281,14 +281,14 @@ def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) 
         data = parse_data(raw.get("data", {}))
         model = parse_model(raw["model"])
         training = parse_training(raw["training"])
-        _check_output_names(model, training)
+        check_output_names(model, training)
         _check_monitor(model, training, data)
     except ConfigError as exc:
         raise PresetError(source, exc.field, exc.reason) from None
     return Preset(name, description, data, model, training, source, path)
 
 
-def _check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
+def check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
     """``model.outputs`` must name layers (given or automatic names, once each); per-output tables outputs."""
     names = automatic_names([ls.type for ls in model.layers], [ls.name for ls in model.layers])
     outputs = model.outputs

@@ -1,18 +1,20 @@
 """Questions about a preset's graph, and how its per-output tables follow the outputs.
 
-What each layer is called (given or automatic), what it reads, which layers are outputs; a loss and
-target rule that fit a new output; and the helpers the editing operations use so that a renamed,
-deleted or shifted output keeps its loss, target and weight (``_rename_output``,
-``_follow_default_output``) and so that automatic names cannot shift under a reader (``_pin_name``).
+What each layer is called (given or automatic), what it reads, which layers are outputs or loose
+ends, a name for a new layer; a loss and target rule that fit a new output; and the helpers the
+edits use so that a renamed, deleted or shifted output keeps its loss, target and weight
+(:func:`rename_output`, :func:`follow_default_output`) and so that automatic names cannot shift
+under a reader (:func:`pin_name`, :func:`pin_references`).
 """
 
 from __future__ import annotations
 
+from ..engine.layers.base import snake_case
 from ..engine.model import INPUT, automatic_names
 from .preset import Preset
 
 
-def _rename_output(p: Preset, old: str, new: str | None) -> None:
+def rename_output(p: Preset, old: str, new: str | None) -> None:
     """Follow a renamed (``new``) or deleted (None) output layer in outputs and per-output tables."""
     model, t = p.model, p.training
     if model.outputs and old in model.outputs:
@@ -52,7 +54,32 @@ def output_names(p: Preset) -> list[str]:
     return names[-1:]
 
 
-def _follow_default_output(old: Preset, new: Preset) -> None:
+def open_ends(p: Preset) -> list[int]:
+    """Layers that no layer reads and that are not outputs: the loose ends of branches."""
+    read = {n for names in resolved_inputs(p) for n in names} | set(output_names(p))
+    return [i for i, name in enumerate(layer_names(p)) if name not in read]
+
+
+def fresh_name(p: Preset, type_name: str) -> str:
+    """A name for a new layer of this type that no layer has: dense, dense_1, ..."""
+    taken = set(layer_names(p)) | {INPUT}
+    stem = snake_case(type_name)
+    n = 0
+    while (stem if n == 0 else f"{stem}_{n}") in taken:
+        n += 1
+    return stem if n == 0 else f"{stem}_{n}"
+
+
+def merge_defaults(p: Preset, index: int | None) -> list[str]:
+    """What a merge added under layer ``index`` (None: the input row) joins by default: that layer
+    and the loose ends of the other branches, in layer order."""
+    names = layer_names(p)
+    picked = sorted(set(open_ends(p)) | ({index} if index is not None else set()))
+    joined = [names[i] for i in picked]
+    return ([INPUT] if index is None else []) + joined
+
+
+def follow_default_output(old: Preset, new: Preset) -> None:
     """Without explicit outputs the output is the last layer: per-output tables follow it."""
     if old.model.outputs is not None or new.model.outputs is not None:
         return
@@ -76,7 +103,7 @@ def suggested_head(shape, activation: str | None) -> tuple[str, str]:
     return "categorical_crossentropy", "digit"
 
 
-def _pin_name(p: Preset, name: str) -> None:
+def pin_name(p: Preset, name: str) -> None:
     """Give the layer called ``name`` (an automatic name) that name explicitly, so that later inserts
     of same-type layers cannot shift it away from what reads it."""
     if name == INPUT:
@@ -88,4 +115,16 @@ def _pin_name(p: Preset, name: str) -> None:
             spec.name = name
 
 
-__all__ = ["layer_names", "output_names", "resolved_inputs", "suggested_head"]
+def pin_references(p: Preset, names: list[str], referenced: list[str], skip: int | None = None) -> None:
+    """Layers that ``referenced`` names by their automatic name (``names``: the names before the
+    change, by position) get that name explicitly, so that it cannot shift under the reader."""
+    for ref in referenced:
+        if ref == INPUT or ref not in names:
+            continue
+        i = names.index(ref)
+        if i != skip and i < len(p.model.layers) and p.model.layers[i].name is None:
+            p.model.layers[i].name = ref
+
+
+__all__ = ["follow_default_output", "fresh_name", "layer_names", "merge_defaults", "open_ends", "output_names",
+           "pin_name", "pin_references", "rename_output", "resolved_inputs", "suggested_head"]

@@ -1,17 +1,18 @@
-"""Writing a preset back to TOML, in the format :func:`nntui.preset.loader.loads` reads.
+"""Writing a preset back to TOML (with tomli-w, the writer that pairs with tomllib), in the format
+:func:`nntui.preset.loader.loads` reads.
 
 Only what differs from a default is written for layers and optimisers (required settings always),
-so a saved file reads like a hand-written one and round-trips to an equal preset. Files are
-written atomically: a temporary file in the same folder, flushed and fsynced, then renamed over
-the target with :func:`os.replace`.
+so a saved file reads like a hand-written one and round-trips to an equal preset; the tables come in
+the order data, model, layers, training. Files are written atomically: a temporary file in the same
+folder, flushed and fsynced, then renamed over the target with :func:`os.replace`.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
 from typing import Any
+
+import tomli_w
 
 from ..engine.layers import LAYER_TYPES
 from ..engine.optimizers import OPTIMIZERS
@@ -19,100 +20,44 @@ from .atomic import atomic_write
 from .edit_fields import non_default_settings
 from .preset import Preset
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """The entries that are set (TOML has no null)."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
-def toml_key(key: str) -> str:
-    """A bare key when possible, else a quoted one."""
-    return key if _BARE_KEY.fullmatch(key) else toml_string(key)
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string with the required escapes."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def toml_value(value: Any) -> str:
-    """Render a value: bool, int, float, str, list/tuple (array) or dict (inline table)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = [f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items() if v is not None]
-        return "{ " + ", ".join(items) + " }" if items else "{}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _line(key: str, value: Any) -> str:
-    return f"{toml_key(key)} = {toml_value(value)}"
+def _table(name: str, values: dict[str, Any], *, array: bool = False) -> str:
+    """``[name]`` (or ``[[name]]``) and its keys, written by tomli-w; dict values become ``[name.key]`` tables."""
+    if array:
+        return f"[[{name}]]\n" + tomli_w.dumps(_present(values))
+    return tomli_w.dumps({name: _present(values)})
 
 
 def dumps(preset: Preset) -> str:
-    """The preset as TOML text."""
-    lines = ["# nntui preset (saved by the builder)", _line("name", preset.name)]
-    if preset.description:
-        lines.append(_line("description", preset.description))
-
+    """The preset as TOML text: the name, then [data], [model], each [[model.layers]], [training]."""
+    chunks = ["# nntui preset (saved by the builder)\n",
+              tomli_w.dumps(_present({"name": preset.name, "description": preset.description or None}))]
     data = preset.data
-    lines += ["", "[data]", _line("dataset", data.dataset)]
-    if data.validation_split:
-        lines.append(_line("validation_split", data.validation_split))
-    if data.limit is not None:
-        lines.append(_line("limit", data.limit))
-
+    chunks.append(_table("data", {"dataset": data.dataset, "validation_split": data.validation_split or None,
+                                  "limit": data.limit}))
     model = preset.model
-    lines += ["", "[model]", _line("input_shape", list(model.input_shape))]
-    if model.outputs is not None:
-        lines.append(_line("outputs", model.outputs))
+    chunks.append(_table("model", {"input_shape": list(model.input_shape), "outputs": model.outputs}))
     for layer in model.layers:
-        lines += ["", "[[model.layers]]", _line("type", layer.type)]
-        if layer.name is not None:
-            lines.append(_line("name", layer.name))
-        if layer.inputs:
-            lines.append(_line("inputs", layer.inputs))
         cls = LAYER_TYPES.get(layer.type)
         settings = non_default_settings(cls.fields, layer.config) if cls is not None else dict(layer.config)
-        for key, value in settings.items():
-            if value is not None:
-                lines.append(_line(key, value))
-
+        chunks.append(_table("model.layers", {"type": layer.type, "name": layer.name, "inputs": layer.inputs or None,
+                                              **settings}, array=True))
     t = preset.training
-    lines += ["", "[training]", _line("loss", t.loss)]
     opt_cls = OPTIMIZERS.get(t.optimizer.type)
     opt = {"type": t.optimizer.type}
     if "learning_rate" in t.optimizer.config:
         opt["learning_rate"] = t.optimizer.config["learning_rate"]
     extra = non_default_settings(opt_cls.fields, t.optimizer.config) if opt_cls else dict(t.optimizer.config)
     opt.update({k: v for k, v in extra.items() if k != "learning_rate"})
-    lines.append(_line("optimizer", opt))
-    lines += [_line("batch_size", t.batch_size), _line("epochs", t.epochs), _line("seed", t.seed)]
-    if t.loss_weights is not None:
-        lines.append(_line("loss_weights", t.loss_weights))
-    if t.targets is not None:
-        lines.append(_line("targets", t.targets))
-    if t.early_stopping is not None:
-        lines.append(_line("early_stopping", t.early_stopping))
-    return "\n".join(lines) + "\n"
+    chunks.append(_table("training", {"loss": t.loss, "batch_size": t.batch_size, "epochs": t.epochs,
+                                      "seed": t.seed, "loss_weights": t.loss_weights, "targets": t.targets,
+                                      "optimizer": opt, "early_stopping": t.early_stopping}))
+    return "\n".join(chunks)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
@@ -125,4 +70,4 @@ def save_preset(preset: Preset, path: str | os.PathLike) -> None:
     write_atomic(path, dumps(preset))
 
 
-__all__ = ["dumps", "save_preset", "toml_string", "toml_value", "write_atomic"]
+__all__ = ["dumps", "save_preset", "write_atomic"]

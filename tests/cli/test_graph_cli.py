@@ -114,7 +114,8 @@ def test_a_layer_nothing_reads_is_a_warning(tmp_path):
 # ---------------------------------------------------------------------- one-line errors, exit code 2
 @pytest.mark.parametrize("change, line", [
     (('name = "b"\ninputs = ["input"]\nunits = 64', 'name = "b"\ninputs = ["input"]\nunits = 32'),
-     "model.layers[3] (add): Add needs equal shapes; it received (None, 64) and (None, 32). "
+     "model.layers[3] (add): Add needs equal shapes (or 1 where they differ); "
+     "it received (None, 64) and (None, 32). "
      "Add a Dense(64) to the second branch."),
     (('inputs = ["a", "b"]', 'inputs = ["a", "c"]'),
      "model.layers[3] (add): layer 'add' reads 'c', which is not a layer name (names: input, a, b, spare, add, out)"),

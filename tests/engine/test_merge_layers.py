@@ -67,7 +67,8 @@ def test_elementwise_needs_equal_shapes(cls):
     assert layer.count_params([(None, 64), (None, 64)]) == 0
     with pytest.raises(ShapeError) as info:
         layer.compute_output_shape([(None, 64), (None, 32)])
-    assert str(info.value) == (f"{cls.type_name} needs equal shapes; it received (None, 64) and (None, 32). "
+    assert str(info.value) == (f"{cls.type_name} needs equal shapes (or 1 where they differ); "
+                               "it received (None, 64) and (None, 32). "
                                "Add a Dense(64) to the second branch.")
     assert info.value.layer == "m"
 
@@ -125,7 +126,8 @@ def test_model_reports_a_misfit_merge_as_that_layer():
     report = Model((8,), layers, inputs=[["input"], ["input"], ["a", "b"], None]).infer_shapes()
     assert isinstance(report.error, ModelShapeError) and report.error_index == 2
     assert report.rows[2].output_shape is None and report.rows[3].output_shape is None
-    assert str(report.error) == ("Add needs equal shapes; it received (None, 64) and (None, 32). "
+    assert str(report.error) == ("Add needs equal shapes (or 1 where they differ); "
+                                 "it received (None, 64) and (None, 32). "
                                  "Add a Dense(64) to the second branch.")
 
 

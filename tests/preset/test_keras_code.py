@@ -18,8 +18,8 @@ def test_mnist_is_a_sequential_model():
     ast.parse(code)
     assert "keras.Sequential([" in code
     assert "keras.Input(shape=(784,))," in code
-    assert 'keras.layers.Dense(512, activation="relu"),' in code
-    assert 'keras.layers.Dense(10, activation="softmax"),' in code
+    assert 'keras.layers.Dense(512, activation="relu", name="dense"),' in code
+    assert 'keras.layers.Dense(10, activation="softmax", name="dense_1"),' in code
     assert "optimizer=keras.optimizers.RMSprop(learning_rate=0.001)," in code
     assert 'loss="categorical_crossentropy",' in code and 'metrics=["accuracy"],' in code
     assert "model.fit(x_train, y_train, batch_size=128, epochs=5, validation_split=0.1)" in code
@@ -47,7 +47,7 @@ def test_edited_document_shows_in_code():
     doc.set_training(batch_size=32, epochs=2, validation_split=0.0, limit=1000)
     code = keras_code(doc.preset)
     ast.parse(code)
-    assert "keras.layers.Dropout(0.25)," in code
+    assert 'keras.layers.Dropout(0.25, name="dropout"),' in code
     assert "keras.optimizers.Adam(learning_rate=0.002, amsgrad=True)" in code
     assert "return y\n" in code  # sparse targets are the integer labels
     assert "model.fit(x_train, y_train, batch_size=32, epochs=2)" in code

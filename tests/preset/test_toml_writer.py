@@ -15,7 +15,7 @@ from nntui.engine.optimizers import OPTIMIZERS
 from nntui.preset import load_preset, loads
 from nntui.preset.loader import builtin_presets
 from nntui.preset.preset import DataSpec, LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
-from nntui.preset.toml_writer import dumps, save_preset, toml_string, write_atomic
+from nntui.preset.toml_writer import dumps, save_preset, write_atomic
 
 
 def same(a: Preset, b: Preset) -> bool:
@@ -34,12 +34,21 @@ def test_graph_preset_round_trips_and_writes_only_non_defaults():
     text = dumps(preset)
     assert same(loads(text), preset)
     assert "use_bias" not in text and "kernel_initializer" not in text
-    assert 'outputs = ["digit", "parity"]' in text
+    assert 'outputs = [\n    "digit",\n    "parity",\n]' in text
     assert "amsgrad = true" in text and "beta_1" not in text
 
 
+def test_tables_come_in_the_order_data_model_layers_training():
+    text = dumps(loads(TWO_HEADS))
+    heads = [line for line in text.splitlines() if line.startswith("[")]
+    assert heads == ["[data]", "[model]"] + ["[[model.layers]]"] * 4 + [
+        "[training]", "[training.loss]", "[training.loss_weights]", "[training.targets]", "[training.optimizer]"]
+
+
 def test_strings_are_escaped():
-    assert toml_string('a "b" \\ c\n\t\x01') == '"a \\"b\\" \\\\ c\\n\\t\\u0001"'
+    preset = load_preset("mnist")
+    preset.name = 'a "b" \\ c\t\x01'
+    assert loads(dumps(preset)).name == preset.name
     preset = load_preset("mnist")
     preset.description = 'quotes " and \\ and\nnewline and ünïcode ✓'
     assert loads(dumps(preset)).description == preset.description

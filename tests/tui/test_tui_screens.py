@@ -142,7 +142,7 @@ async def test_keras_code_view_and_copy(app_factory):
         assert isinstance(app.screen, KerasCodeScreen)
         code = app.screen.query_one(TextArea).text
         assert code == keras_code(app.document.preset)
-        assert code.count('keras.layers.Dense(512, activation="relu")') == 2
+        assert code.count('keras.layers.Dense(512, activation="relu", name=') == 2
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import Layer, WeightSpec, snake_case
 from .conv import Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
-from .merge import Add, Average, Concatenate, Multiply
+from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
 from .recurrent import LSTM, SimpleRNN
@@ -22,7 +22,7 @@ def register(cls: type[Layer]) -> type[Layer]:
 for _cls in (Dense, Activation, Flatten, Reshape, Dropout, Conv2D, MaxPooling2D, AveragePooling2D,
              GlobalAveragePooling2D, BatchNormalization, SimpleRNN, LSTM):
     register(_cls)
-for _cls in (Concatenate, Add, Multiply, Average):
+for _cls in (Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum):
     register(_cls)
 
 
@@ -34,4 +34,4 @@ def create_layer(type_name: str, name: str | None = None, **config) -> Layer:
 __all__ = ["LAYER_TYPES", "Layer", "WeightSpec", "create_layer", "register", "snake_case",
            "Dense", "Activation", "Flatten", "Reshape", "Dropout", "Conv2D", "MaxPooling2D", "AveragePooling2D",
            "GlobalAveragePooling2D", "BatchNormalization", "SimpleRNN", "LSTM",
-           "Concatenate", "Add", "Multiply", "Average"]
+           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]

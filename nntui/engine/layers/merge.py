@@ -1,9 +1,12 @@
-"""Merge layers: Concatenate, Add, Multiply, Average (Keras names, keys and shape rules).
+"""Merge layers: Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum (Keras names, keys, shape rules).
 
-A merge layer takes two or more inputs (``arity = (2, None)``); its shape rule and its forward
-receive a list, and its backward returns one gradient per input, in input order.
+A merge layer takes two or more inputs (``arity = (2, None)``; Subtract exactly two); its shape rule
+and its forward receive a list, and its backward returns one gradient per input, in input order.
 
-Add, Multiply and Average need inputs of one shape (no broadcasting); Concatenate needs equal
+The element-wise merges broadcast as Keras 3's do: past the batch axis, shapes are aligned on their
+last axes and may differ only where one of them is 1 (or is missing: a lower-rank input is expanded
+after the batch axis), e.g. Multiply of (None, 28, 28, 1) and (None, 28, 28, 4) is (None, 28, 28, 4).
+A broadcast input's gradient is summed over the axes it was broadcast along. Concatenate needs equal
 shapes except on ``axis`` (default -1, never the batch axis). None of them has weights.
 
 Gradients never alias each other: :meth:`Model.backward` hands each returned array to a different
@@ -58,6 +61,22 @@ def _branch_fix(shapes, j: int) -> str:
     return f"Make every branch end in the shape {format_shape(ref)}."
 
 
+def broadcast_shape(a: tuple, b: tuple) -> tuple | None:
+    """Keras 3's element-wise shape of two shapes without their batch axis (aligned on the last axes,
+    1 broadcasts, None stays unknown); None when they do not broadcast."""
+    if len(a) < len(b):
+        a, b = b, a
+    out = list(a[:len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b):], b):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1 or j == 1 or i == j:
+            out.append(j if i == 1 else i)
+        else:
+            return None
+    return tuple(out)
+
+
 class _Merge(Layer):
     """Shared arity, shape checks and buffers of the merge layers."""
 
@@ -66,11 +85,49 @@ class _Merge(Layer):
 
     def compute_output_shape(self, input_shape):
         shapes = self._shape_list(input_shape)
+        out = shapes[0][1:]
         for j, s in enumerate(shapes[1:], start=1):
-            if s != shapes[0]:
-                raise ShapeError(f"{self.type_name} needs equal shapes; it received {format_shapes(shapes)}.",
-                                 layer=self.name, fix=_branch_fix(shapes, j))
-        return tuple(shapes[0])
+            merged = broadcast_shape(out, s[1:])
+            if merged is None:
+                raise ShapeError(f"{self.type_name} needs equal shapes (or 1 where they differ); it received "
+                                 f"{format_shapes(shapes)}.", layer=self.name, fix=_branch_fix(shapes, j))
+            out = merged
+        return (shapes[0][0], *out)
+
+    def build(self, input_shape, *, dtype=np.float32, need_input_grad=True):
+        super().build(input_shape, dtype=dtype, need_input_grad=need_input_grad)
+        out = self.output_shape[1:]
+        #: per input: its shape expanded to the output's rank (1s after the batch axis), or None when it
+        #: is the output's shape already; and the axes its gradient is summed over
+        self._expanded: list[tuple | None] = []
+        self._reduce: list[tuple] = []
+        for s in input_shape:
+            s = tuple(s[1:])
+            expanded = (1,) * (len(out) - len(s)) + s
+            self._expanded.append(None if expanded == out else expanded)
+            self._reduce.append(tuple(k + 1 for k, (e, o) in enumerate(zip(expanded, out)) if e == 1 and o != 1))
+
+    def _aligned(self, xs):
+        """The inputs reshaped (never copied) so that NumPy broadcasts them as Keras does."""
+        return [x if e is None else x.reshape(x.shape[0], *e) for x, e in zip(xs, self._expanded)]
+
+    def _out(self, xs):
+        """The output buffer for this batch."""
+        return self.buffers.get("out", (xs[0].shape[0], *self.output_shape[1:]), self.dtype)
+
+    def _to_input(self, i: int, g, copy: bool):
+        """Gradient ``g`` (output-shaped) as input ``i``'s: summed over its broadcast axes; a copy in its own
+        buffer when ``copy`` (``g`` may be handed on as it is to at most one input)."""
+        e = self._expanded[i]
+        if e is None:
+            if not copy:
+                return g
+            out = self._grad_buffer(i, g)
+            np.copyto(out, g)
+            return out
+        out = self.buffers.get(f"dx{i}", (g.shape[0], *e), g.dtype)
+        np.sum(g, axis=self._reduce[i], keepdims=True, out=out)
+        return out.reshape(g.shape[0], *self.input_shape[i][1:])
 
     def _shape_list(self, input_shape) -> list[tuple]:
         if not isinstance(input_shape, list) or len(input_shape) < 2:
@@ -84,7 +141,8 @@ class _Merge(Layer):
 
     def _sum(self, xs):
         """The element-wise sum of ``xs`` in the output buffer (Add and Average)."""
-        out = self.buffers.get("out", xs[0].shape, self.dtype)
+        xs = self._aligned(xs)
+        out = self._out(xs)
         np.add(xs[0], xs[1], out=out)
         for x in xs[2:]:
             out += x
@@ -93,22 +151,17 @@ class _Merge(Layer):
 
     def _same_grad_for_all(self, dy):
         """``dy`` for each of the ``_n`` inputs: the first gets dy itself, the others their own copies."""
-        grads = [dy]
-        for i in range(1, self._n):
-            g = self._grad_buffer(i, dy)
-            np.copyto(g, dy)
-            grads.append(g)
-        return grads
+        return [self._to_input(i, dy, copy=i > 0) for i in range(self._n)]
 
 
 class Add(_Merge):
-    """Element-wise sum of its inputs (all of one shape)."""
+    """Element-wise sum of its inputs (shapes equal, or 1 where they differ)."""
 
     type_name = "Add"
-    description = "adds its inputs element-wise (all of one shape), e.g. a residual connection"
+    description = "adds its inputs element-wise, e.g. a residual connection"
 
     def flops(self, input_shape):
-        return (len(input_shape) - 1) * int(prod(input_shape[0][1:]))
+        return (len(input_shape) - 1) * int(prod(self.compute_output_shape(input_shape)[1:]))
 
     def forward(self, xs, training):
         return self._sum(xs)
@@ -120,13 +173,13 @@ class Add(_Merge):
 
 
 class Average(_Merge):
-    """Element-wise mean of its inputs (all of one shape)."""
+    """Element-wise mean of its inputs (shapes equal, or 1 where they differ)."""
 
     type_name = "Average"
-    description = "averages its inputs element-wise (all of one shape)"
+    description = "averages its inputs element-wise"
 
     def flops(self, input_shape):
-        return len(input_shape) * int(prod(input_shape[0][1:]))
+        return len(input_shape) * int(prod(self.compute_output_shape(input_shape)[1:]))
 
     def forward(self, xs, training):
         out = self._sum(xs)
@@ -141,20 +194,21 @@ class Average(_Merge):
 
 
 class Multiply(_Merge):
-    """Element-wise product of its inputs (all of one shape)."""
+    """Element-wise product of its inputs (shapes equal, or 1 where they differ)."""
 
     type_name = "Multiply"
-    description = "multiplies its inputs element-wise (all of one shape), e.g. a gate"
+    description = "multiplies its inputs element-wise, e.g. a gate"
 
     def flops(self, input_shape):
-        return (len(input_shape) - 1) * int(prod(input_shape[0][1:]))
+        return (len(input_shape) - 1) * int(prod(self.compute_output_shape(input_shape)[1:]))
 
     def forward(self, xs, training):
-        out = self.buffers.get("out", xs[0].shape, self.dtype)
+        xs = self._aligned(xs)
+        out = self._out(xs)
         np.multiply(xs[0], xs[1], out=out)
         for x in xs[2:]:
             out *= x
-        self._xs = list(xs)  # the producers' outputs stay valid until they run again
+        self._xs = xs  # the producers' outputs stay valid until they run again
         return out
 
     def backward(self, dy):
@@ -163,16 +217,88 @@ class Multiply(_Merge):
         xs, n = self._xs, len(self._xs)
         grads = []
         for i in range(n - 1):  # dL/dx_i = dy * prod_{j != i} x_j, each in its own buffer
-            g = self._grad_buffer(i, dy)
+            g = self.buffers.get("product", dy.shape, dy.dtype) if self._expanded[i] else self._grad_buffer(i, dy)
             others = [x for j, x in enumerate(xs) if j != i]
             np.multiply(dy, others[0], out=g)
             for x in others[1:]:
                 g *= x
-            grads.append(g)
+            grads.append(self._to_input(i, g, copy=False))
         for x in xs[:-1]:  # the last input's gradient is computed in place on dy (no longer needed)
             dy *= x
-        grads.append(dy)
+        grads.append(self._to_input(n - 1, dy, copy=False))
         return grads
+
+
+class Subtract(_Merge):
+    """The first input minus the second (shapes equal, or 1 where they differ)."""
+
+    type_name = "Subtract"
+    description = "subtracts its second input from its first, element-wise (exactly two inputs)"
+    arity = (2, 2)
+
+    def flops(self, input_shape):
+        return int(prod(self.compute_output_shape(input_shape)[1:]))
+
+    def forward(self, xs, training):
+        xs = self._aligned(xs)
+        return np.subtract(xs[0], xs[1], out=self._out(xs))
+
+    def backward(self, dy):
+        if not self.need_input_grad:
+            return None
+        second = self._to_input(1, dy, copy=True)
+        np.negative(second, out=second)
+        return [self._to_input(0, dy, copy=False), second]
+
+
+class _Extremum(_Merge):
+    """Maximum and Minimum: the element-wise extreme; its gradient goes to the input that gives it (the
+    first of them on a tie, as Keras's pairwise maximum(maximum(a, b), c) does)."""
+
+    combine = staticmethod(np.maximum)
+
+    def flops(self, input_shape):
+        return (len(input_shape) - 1) * int(prod(self.compute_output_shape(input_shape)[1:]))
+
+    def forward(self, xs, training):
+        xs = self._aligned(xs)
+        out = self._out(xs)
+        self.combine(xs[0], xs[1], out=out)
+        for x in xs[2:]:
+            self.combine(out, x, out=out)
+        self._xs, self._y = xs, out
+        return out
+
+    def backward(self, dy):
+        if not self.need_input_grad:
+            return None
+        taken = self.buffers.get("taken", dy.shape, np.bool_)
+        wins = self.buffers.get("wins", dy.shape, np.bool_)
+        taken.fill(False)
+        grads = []
+        for i, x in enumerate(self._xs):
+            np.equal(x, self._y, out=wins)
+            wins &= ~taken
+            taken |= wins
+            g = self.buffers.get("masked", dy.shape, dy.dtype) if self._expanded[i] else self._grad_buffer(i, dy)
+            np.multiply(dy, wins, out=g)
+            grads.append(self._to_input(i, g, copy=False))
+        return grads
+
+
+class Maximum(_Extremum):
+    """The element-wise maximum of its inputs (shapes equal, or 1 where they differ)."""
+
+    type_name = "Maximum"
+    description = "keeps the largest of its inputs, element-wise"
+
+
+class Minimum(_Extremum):
+    """The element-wise minimum of its inputs (shapes equal, or 1 where they differ)."""
+
+    type_name = "Minimum"
+    description = "keeps the smallest of its inputs, element-wise"
+    combine = staticmethod(np.minimum)
 
 
 class Concatenate(_Merge):

@@ -19,6 +19,11 @@ GRAPH_KEYS = [
     ("← →", "Scroll sideways when the drawing is wider than the pane"),
     ("enter", "Edit the selected node (b, m, O, a, d ... act on it as on the table)"),
 ]
+MERGE_NOTES = [
+    ("Concatenate", "Joins its inputs along an axis; the other axes must be equal"),
+    ("Add Subtract Multiply Average Maximum Minimum",
+     "Element-wise; shapes equal, or 1 where they differ (broadcast as in Keras 3: (28, 28, 1) x (28, 28, 4))"),
+]
 FORM_KEYS = [
     ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
     ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
@@ -32,6 +37,7 @@ def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Section
     return [
         ("Builder", binding_rows(builder_bindings) + TABLE_KEYS),
         ("Graph drawing (g)", GRAPH_KEYS),
+        ("Merge layers (m)", MERGE_NOTES),
         ("Everywhere", everywhere),
         ("Add-layer palette", [("type", "Filter by name or description")] + binding_rows(PaletteScreen.BINDINGS)
          + [("enter", "Add the highlighted layer")]),

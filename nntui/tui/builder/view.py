@@ -13,7 +13,7 @@ from ...engine.config import Field
 from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT, GraphError
 from ...engine.shapes import format_shape
-from ...headless.format import readable_count, readable_size
+from ...preset.format import readable_count, readable_size
 from ...preset.document import PresetDocument
 from ...preset.edit_fields import non_default_settings
 from ...preset.model_check import CheckResult

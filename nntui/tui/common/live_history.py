@@ -44,7 +44,7 @@ class LiveHistory:
         self._sacc: list[float] = []
         self._pending = [0, 0.0, 0.0, 0.0, 0.0]  # count, sums of x, loss, smooth loss, smooth acc
         self.rows: list[tuple[int, dict, float]] = []  # (epoch, logs, seconds) per finished epoch
-        self.records: list[dict] = []  # the metrics file's JSON objects (event_record)
+        self.records: list[dict] = []  # the metrics records (nntui.preset.records.event_record)
         self.ema_loss = None
         self.ema_acc = None
         self._ema_n = 0

@@ -43,6 +43,11 @@ class TrainedState:
         return cls(copy.deepcopy(preset.model), copy.deepcopy(preset.training), model, trainer,
                    LiveHistory(acc_key))
 
+    def compiled_like(self, preset: Preset) -> bool:
+        """Whether the trainer was compiled with ``preset``'s losses, optimiser, loss weights and targets
+        (so that a run of ``preset`` can keep its optimiser state)."""
+        return _training_key(self.training_spec) == _training_key(preset.training)
+
     def matches(self, preset: Preset) -> bool:
         """Whether ``preset`` describes this very model (same input shape, layers, settings, outputs)."""
         return self.model_spec == preset.model

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from ...headless.format import duration, readable_count
+from ...preset.format import duration, readable_count
 from .anatomy import fmt
 
 RUNNING, PAUSED = "running", "paused"  # two of the screen's phases (see TrainingScreen.phase)

@@ -1,6 +1,6 @@
 """What the training worker tells the screen: the run's fixed facts, its live snapshot, its result.
 
-Plain data (:class:`JobData` aside, frozen dataclasses) and the two helpers that fill them in:
+Frozen dataclasses and the two helpers that fill them in:
 :func:`layer_text` for the anatomy's layer lines and :func:`confusion_matrix` for the results.
 """
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...engine.events import RunEnded
-from ...engine.training import Dataset
 from ..common.live_history import Curves
 
 
@@ -50,16 +49,6 @@ class RunInfo:
     continued: bool
     steps_per_epoch: int
     acc_key: str | None
-
-
-@dataclass
-class JobData:
-    """The loaded arrays and the datasets made from them (kept by the screen between runs)."""
-
-    arrays: object
-    train: Dataset
-    val: Dataset | None
-    test: Dataset
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,17 @@
 """The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
 
-The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, builds (or
-reuses) the model and consumes the engine's one generator (``Trainer.fit``), exactly as the headless
-CLI does; between two ``next()`` calls it asks :class:`RunControl` whether to go on, so pausing is
-simply not calling ``next()``. It never touches a widget: it only posts the messages of
+The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, sets the run
+up with :func:`nntui.preset.run.prepare_run` (the one run setup the headless CLI uses too; a fresh
+model, or the previous run's) and consumes the engine's one generator; between two ``next()`` calls
+it asks :class:`~nntui.tui.training.run_control.RunControl` whether to go on, so pausing is simply
+not calling ``next()``. It never touches a widget: it only posts the messages of
 :mod:`nntui.tui.training.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
 cumulative snapshot, never one message per batch).
 
-What survives the screen: :class:`TrainedState`, stored by the screen on ``app.trained``. A later
-TrainingScreen for a preset whose model spec is equal continues from its weights (and its
-optimiser state when the loss and optimiser settings are unchanged too).
-
-Its pieces live next to it and are re-exported here: ``run_control``, ``live_history``,
-``trained_state`` and ``run_facts`` (the dataclasses the messages carry).
+What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState`, stored by the screen
+on ``app.trained``. A later TrainingScreen for a preset whose model spec is equal continues from its
+weights (and its optimiser state when the loss and optimiser settings are unchanged too). The
+records the messages carry are in :mod:`nntui.tui.training.run_facts`.
 """
 
 from __future__ import annotations
@@ -25,20 +24,22 @@ from typing import Callable
 
 import numpy as np
 
-from ...engine.early_stopping import EarlyStopping
+from ...data.errors import DataError
 from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
-from ...headless.metrics_file import event_record
-from ...preset import build_model, full_check, make_trainer, output_plans
 from ...preset.checkpoint import CheckpointError, save_checkpoint
-from ...preset.datasets import load_arrays, make_datasets
+from ...preset.datasets import load_arrays
+from ...preset.errors import PresetError, RunError
+from ...preset.format import download_size
 from ...preset.preset import Preset
+from ...preset.records import checkpoint_lines, event_record
+from ...preset.run import RunData, RunSetup, prepare_run
 from ..common.live_history import LiveHistory
-from ..common.trained_state import TrainedState, _training_key
+from ..common.trained_state import TrainedState
 from . import messages as msg
 from .run_control import RunControl
-from .run_facts import JobData, LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
+from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
@@ -61,7 +62,7 @@ class TrainingJob:
     """
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
-                 data: JobData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
+                 data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
                  frame_wait: float | None = None, checkpoint_dir=None):
         self.preset = preset
         self.data_dir = data_dir
@@ -106,13 +107,13 @@ class TrainingJob:
                 return
         else:
             arrays = self.data.arrays
-        state, model, trainer = self._model()
-        if state is None:
+        setup = self._setup()
+        if setup is None:
             return
+        state = self.state
         if self.data is None:
             self._post(msg.TrainingLoading("Preparing the datasets…"))
-            train, val, test = make_datasets(preset, model, arrays)
-            self.data = JobData(arrays, train, val, test)
+            self.data = setup.datasets(arrays)
         data = self.data
         if not state.busy.acquire(blocking=False):
             self._post(msg.TrainingLoading("Waiting for the previous run to let go of the weights…"))
@@ -120,49 +121,48 @@ class TrainingJob:
                 if ctl.closed:
                     return
         try:
-            self._train(state, data)
+            self._train(setup, state, data)
         finally:
             state.busy.release()
 
     def _download_progress(self, filename: str, done: int, total: int | None) -> None:
-        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-        self._post(msg.TrainingLoading(f"Downloading {filename}  {size}", done, total))
+        self._post(msg.TrainingLoading(f"Downloading {filename}  {download_size(done, total)}", done, total))
 
-    def _model(self):
+    def _setup(self) -> RunSetup | None:
+        """The run setup: the previous run's model when the preset still describes it (and its trainer
+        when the loss and optimiser settings are unchanged too), else a fresh one; None, after saying
+        why, when the model does not fit together."""
         preset, prev = self.preset, self.previous
-        acc_key = None
-        if prev is not None and prev.matches(preset):
-            model = prev.model
-            if _training_key(prev.training_spec) == _training_key(preset.training):
-                trainer = prev.trainer
-            else:  # same weights, new loss or optimiser: a fresh optimiser state
-                trainer = make_trainer(preset, model)
-                prev.trainer = trainer
+        same = prev is not None and prev.matches(preset)
+        keep_trainer = same and prev.compiled_like(preset)
+        try:
+            setup = prepare_run(preset, model=prev.model if same else None,
+                                trainer=prev.trainer if keep_trainer else None)
+        except RunError as exc:
+            report = exc.report
+            if report is None:
+                raise
+            where = report.rows[report.error_index].name if report.error_index is not None else "model"
+            self._post(msg.TrainingFailed(f"The model does not fit together ({where}): {report.error}"))
+            return None
+        if same:
+            if not keep_trainer:  # same weights, new loss or optimiser: a fresh optimiser state
+                prev.trainer = setup.trainer
                 prev.training_spec = copy.deepcopy(preset.training)
             prev.history.truncate(prev.epochs_completed)
             self.state = prev
-            return prev, model, trainer
-        model = build_model(preset.model)
-        report = full_check(preset, model)
-        if report.error is not None:
-            where = report.rows[report.error_index].name if report.error_index is not None else "model"
-            self._post(msg.TrainingFailed(f"The model does not fit together ({where}): {report.error}"))
-            return None, None, None
-        trainer = make_trainer(preset, model)
-        names = trainer.metric_names()
-        acc_key = next((n for n in names if n.endswith("accuracy")), None)
-        self.state = TrainedState.fresh(preset, model, trainer, acc_key)
-        return self.state, model, trainer
+        else:
+            self.state = TrainedState.fresh(preset, setup.model, setup.trainer, setup.acc_key)
+        return setup
 
     # -- info
-    def _info(self, state: TrainedState, data: JobData, initial: int, epochs: int, steps: int) -> RunInfo:
-        preset, model, trainer = self.preset, state.model, state.trainer
-        report = model.infer_shapes()
+    def _info(self, setup: RunSetup, state: TrainedState, data: RunData, initial: int, epochs: int,
+              steps: int) -> RunInfo:
+        preset, model, trainer, report, plans = self.preset, setup.model, setup.trainer, setup.report, setup.plans
         layers = tuple(LayerInfo(layer.name, type(layer).type_name, layer_text(layer),
                                  format_shape(row.output_shape) if row.output_shape else "?", row.params or 0)
                        for layer, row in zip(model.layers, report.rows))
         out_shape = report.output_shapes()[0] if report.output_shapes() else ()
-        plans = output_plans(preset.training, model)
         out_layer = model.output_layers()[0]
         activation = out_layer.config.get("activation") if getattr(out_layer, "activation_is_final", True) else None
         loss = plans[0].loss
@@ -175,7 +175,7 @@ class TrainingJob:
                        initial, epochs, state.trained, steps, state.history.acc_key)
 
     # -- training
-    def _train(self, state: TrainedState, data: JobData) -> None:
+    def _train(self, setup: RunSetup, state: TrainedState, data: RunData) -> None:
         t = self.preset.training
         trainer = state.trainer
         initial = state.epochs_completed
@@ -183,14 +183,12 @@ class TrainingJob:
         if state.planned_epochs is not None and state.planned_epochs > initial:
             epochs = state.planned_epochs
         state.planned_epochs = None
-        early = EarlyStopping(**t.early_stopping) if getattr(t, "early_stopping", None) else None
         past = [dict(logs) for _, logs, _ in state.history.rows] if initial else None
-        run = trainer.fit(data.train, epochs=epochs, batch_size=t.batch_size, validation=data.val, test=data.test,
-                          initial_epoch=initial, keep_test_predictions=True, early_stopping=early, history=past)
+        run = setup.fit(data, epochs, initial_epoch=initial, history=past, keep_test_predictions=True)
         steps = run.steps_per_epoch
         history = state.history
         history.epochs = epochs
-        info = self._info(state, data, initial, epochs, steps)
+        info = self._info(setup, state, data, initial, epochs, steps)
         ready = threading.Event()
         self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows), ready))
         ready.wait(READY_WAIT)  # the screen lays itself out before the first batch (not during it)
@@ -204,11 +202,11 @@ class TrainingJob:
             ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
             if ended is None:
                 return
-        result = self._result(ended, data, state)
+        result = self._result(ended, data, state, setup.plans)
         history.records.append(event_record(ended))
         self._post(msg.TrainingEnded(result))
 
-    def _drive(self, run, state: TrainedState, data: JobData) -> RunEnded | None:
+    def _drive(self, run, state: TrainedState, data: RunData) -> RunEnded | None:
         ctl = self.control
         history = state.history
         stop_sent = False
@@ -268,12 +266,10 @@ class TrainingJob:
 
     def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
         """After an epoch, like ``--checkpoint``: everything needed to continue, written atomically."""
-        import json
-
-        lines = [json.dumps(r) + "\n" for r in state.history.records if r.get("event") != "start"]
         try:
             save_checkpoint(self.checkpoint_dir, self.preset, state.trainer, run, event.epoch,
-                            finished=getattr(event, "final", False), metrics_lines=lines)
+                            finished=getattr(event, "final", False),
+                            metrics_lines=checkpoint_lines(state.history.records))
         except (CheckpointError, OSError) as exc:
             if not self._checkpoint_failed:
                 self._checkpoint_failed = True
@@ -344,7 +340,7 @@ class TrainingJob:
             drawn.wait(self.frame_wait)
         self._last_post = time.perf_counter()
 
-    def _evaluate_after_stop(self, trainer: Trainer, data: JobData, ended: RunEnded, batch_size: int):
+    def _evaluate_after_stop(self, trainer: Trainer, data: RunData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""
         steps = trainer.evaluation(data.test, batch_size, phase="test", keep_predictions=True)
         history = self.state.history
@@ -363,14 +359,13 @@ class TrainingJob:
             if now - self._last_post >= self.interval:
                 self._post_snapshot(history, now=now)
 
-    def _result(self, ended: RunEnded, data: JobData, state: TrainedState) -> RunResult:
+    def _result(self, ended: RunEnded, data: RunData, state: TrainedState, plans) -> RunResult:
         curves = state.history.snapshot()
         snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves)
         preds = ended.test_predictions
         y_test = getattr(data.arrays, "y_test", None)
         if not preds or y_test is None:
             return RunResult(ended, curves=curves, snapshot=snap)
-        plans = output_plans(self.preset.training, state.model)
         index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
         if index is None or index >= len(preds):
             return RunResult(ended, curves=curves, snapshot=snap)
@@ -392,9 +387,7 @@ class TrainingJob:
 
 
 def _is_user_error(exc: Exception) -> bool:
-    from ...data import DataError
-    from ...preset import PresetError
-    return isinstance(exc, (DataError, PresetError))
+    return isinstance(exc, (DataError, PresetError, RunError))
 
 
 __all__ = ["TrainingJob", "PROGRESS_INTERVAL"]

@@ -32,6 +32,11 @@ def duration(seconds: float) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
+def download_size(done: int, total: int | None) -> str:
+    """Bytes downloaded so far, of the total when known: '3.2/9.9 MB', '3.2 MB'."""
+    return f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+
+
 def per_step(seconds: float, steps: int) -> str:
     """Time per step: '8ms/step', '1s/step', '250us/step'."""
     if steps <= 0:

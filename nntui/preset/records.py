@@ -1,0 +1,51 @@
+"""The metrics record: one JSON object per event worth keeping (the start, each epoch, the end).
+
+Both faces write these: the CLI's ``--metrics-out`` file, a checkpoint's ``metrics.jsonl`` and the
+app's saved metrics hold the same objects, one per line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from ..engine.events import EpochEnded, RunEnded, RunStarted
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def event_record(event) -> dict | None:
+    """The JSON object for an event worth keeping (start, epoch, done), else None."""
+    if isinstance(event, RunStarted):
+        return {"event": "start", "epochs": event.epochs, "steps_per_epoch": event.steps_per_epoch,
+                "batch_size": event.batch_size, "train_samples": event.train_samples,
+                "val_samples": event.val_samples, "test_samples": event.test_samples}
+    if isinstance(event, EpochEnded):
+        record = {"event": "epoch", "epoch": event.epoch}
+        record.update({k: _clean(v) for k, v in event.logs.items()})
+        record.update({"seconds": round(event.seconds, 4), "train_seconds": round(event.train_seconds, 4),
+                       "samples_per_second": round(event.samples_per_second, 1)})
+        return record
+    if isinstance(event, RunEnded):
+        record = {"event": "done", "reason": event.reason, "epochs_completed": event.epochs_completed}
+        if event.test_logs is not None:
+            record.update({f"test_{k}": _clean(v) for k, v in event.test_logs.items()})
+        if event.message:
+            record["message"] = event.message
+        return record
+    return None
+
+
+def record_line(record: dict) -> str:
+    """One record as a line of a JSON-lines file."""
+    return json.dumps(record) + "\n"
+
+
+def checkpoint_lines(records) -> list[str]:
+    """The lines of a checkpoint's ``metrics.jsonl``: every record but the start (a resumed run has
+    its own start)."""
+    return [record_line(r) for r in records if r is not None and r.get("event") != "start"]

@@ -1,0 +1,120 @@
+"""The one run setup both faces use: from a preset to a model, a trainer and datasets, ready to fit.
+
+:func:`prepare_run` builds and checks the model (shapes, then losses against outputs), optionally
+refuses a run that cannot fit in memory, compiles the trainer, loads saved weights, makes the early
+stopping and restores a checkpoint, in that order; it returns a :class:`RunSetup`. Its
+:meth:`~RunSetup.datasets` turns the loaded arrays into the :class:`RunData` the model trains on, and
+:meth:`~RunSetup.fit` starts the engine's one training generator with the preset's settings.
+
+The headless runner (:mod:`nntui.headless.run`), the training screen's worker
+(:mod:`nntui.tui.training.worker`) and the app's start state (:mod:`nntui.tui.common.start_state`)
+all start here. Problems are one line: :class:`~nntui.preset.errors.RunError` (the model does not
+fit together, the run needs more memory than there is), :class:`~nntui.preset.errors.PresetError`
+(the input shape cannot hold an MNIST image), :class:`~nntui.preset.weights_file.WeightsError` and
+:class:`~nntui.preset.checkpoint.CheckpointError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..data.mnist import MnistArrays
+from ..engine.early_stopping import EarlyStopping
+from ..engine.model import Model, ShapeReport
+from ..engine.training import Dataset, Trainer, TrainingRun
+from .build import OutputPlan, build_model, full_check, make_trainer, output_plans
+from .checkpoint import Checkpoint, restore_checkpoint
+from .datasets import MNIST_TEST, MNIST_TRAIN, check_input_shape, make_datasets
+from .errors import RunError
+from .memory import available_memory, estimate, refusal
+from .preset import Preset
+from .weights_file import load_weights
+
+
+@dataclass(frozen=True)
+class RunData:
+    """The loaded arrays and the datasets made from them (a face may keep it between runs)."""
+
+    arrays: MnistArrays
+    train: Dataset
+    val: Dataset | None
+    test: Dataset
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """A run ready to start: the checked model and its report, the compiled trainer, the output plans,
+    the early stopping (None when off) and, for a restored checkpoint, the epochs done and their logs."""
+
+    preset: Preset
+    model: Model
+    report: ShapeReport
+    trainer: Trainer
+    plans: tuple[OutputPlan, ...]
+    early_stopping: EarlyStopping | None = None
+    initial_epoch: int = 0
+    history: list[dict] | None = None
+
+    @property
+    def acc_key(self) -> str | None:
+        """The first accuracy the run logs ('accuracy', 'digit_accuracy', ...), None if it logs none."""
+        return next((n for n in self.trainer.metric_names() if n.endswith("accuracy")), None)
+
+    def datasets(self, arrays: MnistArrays) -> RunData:
+        """The training, validation (None without a split) and test sets the model trains on."""
+        train, val, test = make_datasets(self.preset, self.model, arrays)
+        return RunData(arrays, train, val, test)
+
+    def fit(self, data: RunData, epochs: int, *, initial_epoch: int | None = None, history: list[dict] | None = None,
+            keep_test_predictions: bool = False) -> TrainingRun:
+        """The engine's training generator over ``data`` up to epoch ``epochs``, with the preset's batch
+        size and this setup's early stopping (continuing after ``initial_epoch``, default the setup's)."""
+        return self.trainer.fit(data.train, epochs=epochs, batch_size=self.preset.training.batch_size,
+                                validation=data.val, test=data.test,
+                                initial_epoch=self.initial_epoch if initial_epoch is None else initial_epoch,
+                                keep_test_predictions=keep_test_predictions, early_stopping=self.early_stopping,
+                                history=self.history if history is None else history)
+
+
+def model_error_line(preset: Preset, report: ShapeReport) -> str:
+    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit."""
+    i = report.error_index
+    if i is None:
+        field = getattr(report.error, "field", None)
+        return f"{preset.source}: {'model.' + field if field else 'model'}: {report.error}"
+    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
+
+
+def check_memory(preset: Preset, model: Model) -> None:
+    """Refuse (RunError) a run of ``preset`` on MNIST that would not fit in the memory available."""
+    check_input_shape(preset)
+    train = min(preset.data.limit or MNIST_TRAIN, MNIST_TRAIN)
+    reason = refusal(estimate(preset, model, train + MNIST_TEST), available_memory())
+    if reason:
+        raise RunError(f"{preset.source}: {reason}")
+
+
+def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer | None = None,
+                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None) -> RunSetup:
+    """Everything a run of ``preset`` needs but the data.
+
+    ``model`` and ``trainer`` continue from earlier ones (default: built fresh from the preset, seeded);
+    ``memory`` refuses a run that cannot fit; ``weights`` is a .npz file to start from; ``checkpoint``
+    a loaded checkpoint to continue exactly.
+    """
+    model = model if model is not None else build_model(preset.model)
+    report = full_check(preset, model)
+    if report.error is not None:
+        raise RunError(model_error_line(preset, report), report)
+    if memory:
+        check_memory(preset, model)
+    trainer = trainer if trainer is not None else make_trainer(preset, model)
+    if weights:
+        load_weights(model, weights)
+    t = preset.training
+    early = EarlyStopping(**t.early_stopping) if t.early_stopping else None
+    initial_epoch, history = 0, None
+    if checkpoint is not None:
+        initial_epoch = restore_checkpoint(checkpoint, trainer, early)
+        history = checkpoint.meta.get("history", [])
+    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history)
