@@ -57,12 +57,12 @@ class _Table:
 
     @classmethod
     def read(cls, path, label_column: str | None, memory_limit: int | None) -> _Table:
-        names, header_bytes = _header(path)
+        names, header_bytes = read_header(path)
         label = _label_index(path, names, label_column)
         if len(names) < 2:
             raise DataError(f"{path}, line 1: one column; expected the label and at least one feature column")
         size = os.path.getsize(path)
-        check_memory(path, _estimate_rows(path, header_bytes, size) * len(names) * _BYTES_PER_CELL, memory_limit)
+        check_memory(path, estimate_rows(path, header_bytes, size) * len(names) * _BYTES_PER_CELL, memory_limit)
         values = _parse(path, names, label)
         if values.shape[0] == 0:
             raise DataError(f"{path}: no rows under the header; expected one row per sample")
@@ -109,7 +109,7 @@ class _Table:
         return self.values[:, self.label].astype(np.int64)
 
 
-def _header(path) -> tuple[list[str], int]:
+def read_header(path) -> tuple[list[str], int]:
     """The header's column names and its length in bytes."""
     try:
         with open(path, "rb") as f:
@@ -145,7 +145,7 @@ def _label_index(path, names: list[str], label_column: str | None) -> int:
     raise DataError(f"{path}, line 1: no column named {label_column!r} for the label (columns: {shown})")
 
 
-def _estimate_rows(path, header_bytes: int, size: int) -> int:
+def estimate_rows(path, header_bytes: int, size: int) -> int:
     """Rows of the file judged by the lines in its first megabyte (every row when it is smaller)."""
     with open(path, "rb") as f:
         f.seek(header_bytes)
