@@ -152,12 +152,10 @@ def natural_shape(sizes: DataSizes) -> tuple[int, ...] | None:
 
 
 def sample_noun(sizes: DataSizes, count: int) -> str:
-    """'54,000 MNIST images', '500 spiral points', '33,600 samples of train.csv'."""
+    """'54,000 MNIST images', '500 spiral points', '33,600 train.csv samples'."""
     if sizes.dataset in ("mnist", "fashion_mnist"):
         return f"{count:,} {sizes.title} images"
-    if sizes.dataset in PLAYGROUND_SETS:
-        return f"{count:,} points of Playground's {sizes.dataset}"
-    return f"{count:,} samples of {sizes.title}"
+    return f"{count:,} {sizes.title} {'points' if sizes.dataset in PLAYGROUND_SETS else 'samples'}"
 
 
 # ---------------------------------------------------------------------------------------- files

@@ -27,7 +27,7 @@ def test_playground_presets_reach_095(tmp_path):
         result = headless("--preset", name, "--metrics-out", str(metrics))
         assert result.exit_code == 0, result.output
         first = result.stdout.splitlines()[0]
-        assert first.startswith(f'Training "{name}"') and "on 500 points of Playground's" in first
+        assert first.startswith(f'Training "{name}"') and f"on 500 {name[11:]} points, 500 for test" in first
         done = json.loads(metrics.read_text().splitlines()[-1])
         assert done["event"] == "done" and done["test_accuracy"] >= 0.95, (name, done)
 

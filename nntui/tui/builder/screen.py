@@ -440,7 +440,7 @@ class BuilderScreen(Screen):
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
             panel = self.query_one("#training", TrainingPanel)
-            first = panel.query(Select).first()
+            first = panel.query("#losses Select").first()  # the loss (the data set is above it)
             first.focus()
             panel.scroll_visible()
         else:

@@ -58,8 +58,8 @@ class TrainingDrawing:
         else:
             lr = f"{info.learning_rate:g}"
             text = Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
-                                 (f" · {info.total_params:,} params · {info.optimizer} lr {lr} · batch "
-                                  f"{info.batch_size} · {info.n_train:,} images", "dim"))
+                                 (f" on {info.data_text or f'{info.n_train:,} samples'} · {info.total_params:,} "
+                                  f"params · {info.optimizer} lr {lr} · batch {info.batch_size}", "dim"))
         self._set(self.query_one("#training-title", Static), text)
 
     def _status(self) -> None:

@@ -40,6 +40,8 @@ class TrainingKeys:
         if action == "tab":
             if parameters and parameters[0] == "tab-anatomy":
                 return self.has_class("-compact")
+            if parameters and parameters[0] == "tab-boundary":
+                return self.info is not None and self.info.boundary
             return True
         return True
 

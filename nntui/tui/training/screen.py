@@ -37,6 +37,7 @@ from ...preset.preset import Preset
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .boundary_pane import TrainingBoundary
 from .drawing import PAUSED, RUNNING, TrainingDrawing
 from .keys import TrainingKeys
 from .plots import TrainingPlot, TrainingPlotPanel
@@ -97,6 +98,7 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         Binding("1", "tab('tab-live')", "Curves", show=False),
         Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
         Binding("3", "tab('tab-results')", "Results", show=False),
+        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
     ]
 
     def __init__(self, preset: Preset, data_dir: str | None = None, *, arrays=None, deterministic: bool = False,
@@ -155,6 +157,8 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
                 yield TrainingAnatomy(id="anatomy-compact")
             with TabPane("Results", id="tab-results"):
                 yield TrainingResults(id="training-results")
+            with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
+                yield TrainingBoundary(id="training-boundary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -168,6 +172,8 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         self._speed = self.query_one("#training-speed", Static)
         self._state_label = self.query_one("#training-state", Static)
         self._tabs = self.query_one(TabbedContent)
+        self._tabs.hide_tab("tab-boundary")
+        self._boundary = self.query_one(TrainingBoundary)
         self._speed.display = not self.deterministic
         table = self.query_one("#training-epochs", DataTable)
         table.can_focus = False
@@ -266,6 +272,10 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         self._table_columns(self.info.acc_key or "accuracy")
         for anatomy in self.query(TrainingAnatomy):
             anatomy.set_info(self.info)
+        if self.info.boundary:  # Playground's main picture first
+            self._tabs.show_tab("tab-boundary")
+            self._boundary.set_info(self.info)
+            self._tabs.active = "tab-boundary"
         for plot in self._plots:
             plot.show(message.curves)
         self._plot_due = time.perf_counter() + MIN_PLOT_INTERVAL  # nothing new to plot before that
@@ -285,6 +295,7 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
         self.snapshot = s
+        self._boundary.offer(s)
         now = time.perf_counter()
         if s.paused:
             if self.phase in (RUNNING, "pausing", PAUSED):
@@ -350,6 +361,7 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         ended = result.ended
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self._boundary.offer(result.snapshot)
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         if result.curves is not None:
