@@ -1,4 +1,4 @@
-"""The ``nntui`` command: the app by default, ``--headless`` training, ``--summary`` of a preset."""
+"""The ``nntui`` command: the app by default, ``--headless`` training, ``--summary`` of a preset, ``serve``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED
 USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, RunError)
 
 
-class OneLineErrors(click.Command):
+class OneLineErrors(click.Group):
     """A click command whose usage errors are one line (``nntui: ...``) with exit code 2, never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -37,7 +37,8 @@ class OneLineErrors(click.Command):
         sys.exit(code or 0)
 
 
-@click.command(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, invoke_without_command=True, subcommand_metavar="[serve [OPTIONS]]",
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--preset", "-p", "preset_ref", default="mnist", show_default=True, metavar="NAME|PATH",
               help="A shipped preset by name or a preset .toml file.")
 @click.option("--headless", "headless_mode", is_flag=True, help="Train in the terminal without the app, printing Keras-like lines.")
@@ -55,18 +56,23 @@ class OneLineErrors(click.Command):
 @click.option("--load-weights", type=click.Path(dir_okay=False), help="Start from weights saved earlier (.npz).")
 @click.option("--checkpoint", type=click.Path(file_okay=False), metavar="DIR",
               help="Write a checkpoint (weights, optimizer state, preset, metrics) to DIR after each epoch.")
+@click.option("--export-keras", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write DIR/model.py (the Keras code) and DIR/weights.npz: the preset's fresh weights, "
+              "--load-weights, or with --headless the trained ones.")
 @click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
               help="Continue the run checkpointed in DIR exactly where it stopped.")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
 def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, load_weights, checkpoint, resume, list_presets):
+        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
     """
+    if click.get_current_context().invoked_subcommand:
+        return refuse_options_before_subcommand()
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
-    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume)
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras)
     try:
         if list_presets:
             return print_presets()
@@ -74,7 +80,12 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
             return headless.resume(resume, overrides, opts)
         preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
+            if export_keras:
+                raise click.UsageError("--export-keras does not go with --summary (it exports, or with --headless "
+                                       "trains and then exports)")
             return print_summary(preset, as_json)
+        if export_keras and not headless_mode:
+            return headless.export(preset, opts)
         if not headless_mode:
             return open_app(preset, data_dir)
         return headless.train(preset, opts)
@@ -84,6 +95,35 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
     except KeyboardInterrupt:
         click.echo("nntui: interrupted", err=True)
         return EXIT_INTERRUPTED
+
+
+@cli.command(name="serve", short_help="Serve the app to web browsers (one app per tab).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens it to every network (read the README first).")
+@click.option("--port", type=click.IntRange(0, 65_535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--preset", "-p", "preset_ref", default="mnist", show_default=True, metavar="NAME|PATH",
+              help="The preset each browser's app opens on.")
+def serve_command(host, port, preset_ref):
+    """Serve the app to web browsers: each tab runs its own nntui on this machine."""
+    from .serve import ServeError, serve  # imported here: only serving needs the web server
+
+    try:
+        load_preset(preset_ref)  # a bad preset fails now, not in every browser
+        return serve(preset_ref, host, port)
+    except (PresetError, ServeError) as exc:
+        click.echo(str(exc), err=True)
+        return EXIT_BAD_INPUT
+
+
+def refuse_options_before_subcommand() -> None:
+    """`nntui --preset X serve` would drop --preset silently: say where the options go instead."""
+    ctx = click.get_current_context()
+    given = [max(param.opts, key=len) for param in ctx.command.params
+             if ctx.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} before '{ctx.invoked_subcommand}': "
+                               f"put options after it (nntui {ctx.invoked_subcommand} --help)")
 
 
 def print_presets() -> int:

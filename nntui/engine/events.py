@@ -18,6 +18,8 @@ class RunStarted:
     test_samples: int
     initial_epoch: int = 0
     learning_rate: float = 0.0
+    threads: int | None = None  # the BLAS threads asked for; None: chosen by the engine per layer
+    max_threads: int = 1  # the most BLAS threads a layer may use (the CPUs this process may use)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class EpochEnded:
     samples_per_second: float
     steps: int = 0
     final: bool = False  # no epoch follows (the last one, or early stopping ends the run here)
+    threads: int = 1  # the most BLAS threads a layer trains with at the epoch's end
 
     @property
     def loss(self) -> float:

@@ -23,13 +23,15 @@ from ..engine.config import ConfigError
 from ..preset.document import PresetDocument
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
+from .builder.commands import builder_commands
 from .builder.help_keys import builder_help
 from .builder.screen import BuilderScreen
 from .common.help import HelpScreen, Sections, binding_rows
 from .common.safe_lists import guard_command_palette
 from .common.typeahead import TypeAhead
 
-guard_command_palette()  # pgdn right after ctrl+p crashed inside Textual (see widgets/safe_lists.py)
+guard_command_palette()  # pgdn right after ctrl+p crashed inside Textual (see common/safe_lists.py)
+
 
 def is_builtin(path: Path | None) -> bool:
     """Whether ``path`` is one of the shipped presets (never saved over without a new name)."""
@@ -155,9 +157,8 @@ class NntuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        commands = getattr(screen, "system_commands", None)
-        if commands is not None:
-            yield from commands()
+        if isinstance(screen, BuilderScreen):
+            yield from builder_commands(screen)
 
 
 def run_app(preset: Preset, data_dir: str | os.PathLike | None = None) -> int:

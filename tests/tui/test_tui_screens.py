@@ -86,6 +86,37 @@ async def test_save_errors_are_shown_in_the_dialog(app_factory, tmp_path):
         assert (tmp_path / "plain.toml").is_file()  # .toml added
 
 
+async def test_path_dialogs_resolve_in_the_working_folder_and_mark_the_refused_field(app_factory, tmp_path,
+                                                                                      monkeypatch):
+    from nntui.tui.training.save_prompt import TrainingSavePrompt
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the process's folder is not the app's
+    (tmp_path / "runs").mkdir()
+    app = app_factory()  # app.cwd is tmp_path
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        field = app.screen.query_one("#path")
+        field.value = "runs"  # a folder: refused, never saved beside it as runs.toml
+        await pilot.press("enter")
+        await pilot.pause()
+        error = app.screen.query_one("#save-error")
+        assert error.display and "runs is a folder" in str(error.render()) and field.has_class("-invalid")
+        assert not (tmp_path / "runs.toml").exists()
+        await pilot.press("x")  # the next keystroke takes the mark and the line away
+        await pilot.pause()
+        assert not field.has_class("-invalid") and not error.display
+        await pilot.press("escape")
+        await pilot.pause()
+        chosen = []
+        app.push_screen(TrainingSavePrompt("Save the weights", "w.npz", ".npz"), chosen.append)
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"weights", "enter")
+        await pilot.pause()
+        assert chosen == [str(tmp_path / "weights.npz")]  # in the app's working folder, as the builder's dialogs
+
+
 async def test_open_a_shipped_preset(app_factory):
     app = app_factory()
     async with app.run_test(size=NARROW) as pilot:

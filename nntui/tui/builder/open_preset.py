@@ -18,9 +18,9 @@ from ...preset.checkpoint import CheckpointError
 from ...preset.errors import PresetError
 from ...preset.loader import builtin_presets, load_preset
 from ...preset.preset import Preset
-from ..common.base import Dialog
 from ..common.confirm import ConfirmScreen
-from ..common.field_editor import FieldInput
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, as_typed
 from ..common.safe_lists import SafeOptionList
 from ..common.start_state import checkpoint_state
 
@@ -49,31 +49,26 @@ def shipped_options() -> list[Option]:
     return options
 
 
-class OpenPresetScreen(Dialog[Preset | Resume | None]):
+class OpenPresetScreen(PathDialog[Preset | Resume | None]):
     """Load a preset into the builder (asks first when there are unsaved changes)."""
 
     CSS_PATH = ["../common/dialog.tcss", "open_preset.tcss"]
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Keep the current model")]
+    ERROR_ID = "open-error"
 
     def compose(self) -> ComposeResult:
         with VerticalGroup(classes="dialog", id="open"):
             yield Static("Shipped presets (Enter opens)", classes="title")
             yield SafeOptionList(*shipped_options(), id="shipped")
             yield Static("Or a preset file (Enter opens):", classes="title")
-            yield FieldInput(placeholder="path/to/preset.toml", id="path")
+            yield CheckedInput(placeholder="path/to/preset.toml", id="path")
             yield Static("Or resume a run from its checkpoint folder (Enter resumes):", classes="title")
-            yield FieldInput(placeholder="path/to/checkpoint-folder", id="checkpoint")
-            yield Static("", id="open-error", classes="error", markup=False)
+            yield CheckedInput(placeholder="path/to/checkpoint-folder", id="checkpoint")
+            yield self.error_line()
 
     def on_mount(self) -> None:
         self.query_one("#open").border_title = "Open"
-        self.query_one("#open-error").display = False
         self.query_one("#shipped", OptionList).focus()
-
-    def show_error(self, text: str) -> None:
-        error = self.query_one("#open-error", Static)
-        error.update(f"✗ {text}")
-        error.display = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -81,28 +76,28 @@ class OpenPresetScreen(Dialog[Preset | Resume | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        field = event.input
         text = event.value.strip()
-        checkpoint = event.input.id == "checkpoint"
+        checkpoint = field.id == "checkpoint"
         if not text:
             self.show_error("type the path of a checkpoint folder (nntui --checkpoint DIR, or the checkpoint "
-                            "setting of the loss panel)" if checkpoint else "type the path of a .toml preset file")
+                            "setting of the loss panel)" if checkpoint else "type the path of a .toml preset file",
+                            field)
             return
-        path = Path(text).expanduser()
-        if not path.is_absolute():
-            path = self.app.cwd / path
+        path = self.path_of(text)
         if checkpoint:
-            self.resume(path, text)
+            self.resume(path, text, field)
         else:
-            self.load(str(path), shown=text)
+            self.load(str(path), shown=text, field=field)
 
-    def resume(self, folder: Path, shown: str) -> None:
+    def resume(self, folder: Path, shown: str, field: Input) -> None:
         try:
             preset, state, checkpoint = checkpoint_state(folder)
         except CheckpointError as exc:
-            self.show_error(str(exc).replace(str(folder), shown, 1))
+            self.show_error(as_typed(str(exc), folder, shown), field)
             return
         except Exception as exc:  # a damaged folder must never take the app down
-            self.show_error(f"{shown}: not a usable checkpoint ({type(exc).__name__}: {exc})")
+            self.show_error(f"{shown}: not a usable checkpoint ({type(exc).__name__}: {exc})", field)
             return
         self._confirm_then_dismiss(Resume(preset, shown, checkpoint.epoch, state), preset.name)
 
@@ -117,14 +112,15 @@ class OpenPresetScreen(Dialog[Preset | Resume | None]):
             return
         self.dismiss(result)
 
-    def load(self, ref: str, shown: str | None = None) -> None:
+    def load(self, ref: str, shown: str | None = None, field: Input | None = None) -> None:
+        """Open a shipped preset by name, or a file (``shown``: as typed in ``field``)."""
         try:
             preset = load_preset(ref)
         except PresetError as exc:
             message = str(exc)
             if shown is not None and exc.source != shown:
-                message = message.replace(exc.source, shown, 1)
-            self.show_error(message)
+                message = as_typed(message, exc.source, shown)
+            self.show_error(message, field)
             return
         self._confirm_then_dismiss(preset, preset.name)
 

@@ -9,55 +9,45 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalGroup
 from textual.widgets import Button, Input, Label, Static
 
+from ...preset.document import PresetDocument
 from ...preset.errors import PresetError
 from ...preset.loader import loads
 from ...preset.toml_writer import dumps, write_atomic
-from ..common.base import Dialog
-from ..common.confirm import ConfirmScreen
-from ..common.field_editor import FieldInput
+from ..common.checked_input import CheckedInput
+from ..common.path_dialog import PathDialog, write_problem
 
 
-def default_save_path(app) -> str:
+def default_save_path(doc: PresetDocument, folder: Path) -> str:
     """Where Save proposes to write: the file being edited, or <name>.toml in the working folder."""
-    doc = app.document
     if doc.path is not None and not doc.builtin:
         path = Path(doc.path)
         try:
-            return str(path.resolve().relative_to(app.cwd.resolve()))
+            return str(path.resolve().relative_to(folder.resolve()))
         except ValueError:
             return str(path)
     stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in doc.preset.name).strip("-.") or "model"
     return f"{stem}.toml"
 
 
-def resolve_target(app, text: str) -> Path:
-    """The file a typed path names (relative to the working folder; .toml added when missing)."""
-    path = Path(text.strip()).expanduser()
-    if not path.is_absolute():
-        path = app.cwd / path
-    if path.suffix == "":
-        path = path.with_suffix(".toml")
-    return path
-
-
-class SaveScreen(Dialog[Path | None]):
+class SaveScreen(PathDialog[Path | None]):
     """Ask for a path, confirm an overwrite, write atomically; dismisses with the path written."""
 
     CSS_PATH = ["../common/dialog.tcss", "save.tcss"]
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without saving")]
+    ERROR_ID = "save-error"
 
     def compose(self) -> ComposeResult:
         with VerticalGroup(classes="dialog", id="save"):
             yield Static("Save as a preset file", classes="title")
-            yield Static(f"Relative paths are in {self.app.cwd}. Open it again with "
+            yield Static(f"Relative paths are in {self.folder}. Open it again with "
                          "nntui --preset PATH or ctrl+o.", classes="note", markup=False)
             with HorizontalGroup(classes="row"):
                 yield Label("name", classes="name")
-                yield FieldInput(self.app.document.preset.name, compact=True, id="name")
+                yield CheckedInput(self.app.document.preset.name, compact=True, id="name")
             with HorizontalGroup(classes="row"):
                 yield Label("file", classes="name")
-                yield FieldInput(default_save_path(self.app), compact=True, id="path")
-            yield Static("", id="save-error", classes="error", markup=False)
+                yield CheckedInput(default_save_path(self.app.document, self.folder), compact=True, id="path")
+            yield self.error_line()
             with HorizontalGroup(classes="buttons"):
                 yield Button("Save (Enter)", variant="primary", id="do-save", compact=True)
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
@@ -67,12 +57,6 @@ class SaveScreen(Dialog[Path | None]):
         path = self.query_one("#path", Input)
         path.focus()
         path.cursor_position = len(path.value)
-        self.query_one("#save-error").display = False
-
-    def show_error(self, text: str) -> None:
-        error = self.query_one("#save-error", Static)
-        error.update(f"✗ {text}")
-        error.display = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -86,29 +70,21 @@ class SaveScreen(Dialog[Path | None]):
             self.action_cancel()
 
     def request_save(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
+        name_field = self.query_one("#name", Input)
+        name = name_field.value.strip()
         if not name or len(name) > 100:
-            self.show_error("give the preset a short name")
+            self.show_error("give the preset a short name", name_field)
             return
-        text = self.query_one("#path", Input).value
-        if not text.strip():
-            self.show_error("type a file name, e.g. my-model.toml")
+        field = self.query_one("#path", Input)
+        if not field.value.strip():
+            self.show_error("type a file name, e.g. my-model.toml", field)
             return
-        path = resolve_target(self.app, text)
-        if path.is_dir():
-            self.show_error(f"{path} is a folder; add a file name")
+        path = self.path_of(field.value, ".toml")
+        problem = write_problem(path)
+        if problem:
+            self.show_error(problem, field)
             return
-        if not path.parent.is_dir():
-            self.show_error(f"the folder {path.parent} does not exist")
-            return
-        if path.exists():
-            def answer(yes: bool | None) -> None:
-                if yes:
-                    self.write(path)
-            self.app.push_screen(ConfirmScreen(f"Overwrite {path.name}?", f"{path} already exists.",
-                                               yes="Overwrite", no="Cancel"), answer)
-            return
-        self.write(path)
+        self.confirm_overwrite(path, lambda: self.write(path))
 
     def write(self, path: Path) -> None:
         doc = self.app.document
@@ -124,7 +100,7 @@ class SaveScreen(Dialog[Path | None]):
         try:
             write_atomic(path, text)
         except OSError as exc:
-            self.show_error(f"could not write {path}: {exc.strerror or exc}")
+            self.show_error(f"could not write {path}: {exc.strerror or exc}", self.query_one("#path", Input))
             return
         doc.mark_saved(path)
         self.app.document_changed.publish(doc)

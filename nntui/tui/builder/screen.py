@@ -1,46 +1,37 @@
-"""The builder: the layer stack with live shapes, totals, status, and every editing action.
+"""The builder: the layer stack with live shapes, totals, status, and every editing key.
 
-All changes go through the app's document (``self.app.apply``); the screen re-renders when the
-app publishes ``document_changed``. Shapes come from the model (``PresetDocument.check``).
+The app's document is the one source: every change goes through ``self.app.apply``, and the screen
+answers the app's ``document_changed`` signal by computing a new :class:`~nntui.tui.builder.view.StackView`
+(every shape from the model) into its reactive :attr:`BuilderScreen.view`. The table takes it first
+(it owns the cursor); the watcher shows the rest, and the totals and the status line are bound to it.
+The selection's details and the side panel's buttons follow the cursor.
+
+The keys' actions are short: the palette and the layer form live in :mod:`~nntui.tui.builder.layer_dialogs`,
+the buttons in :mod:`~nntui.tui.builder.action_bar`, the command palette's entries in
+:mod:`~nntui.tui.builder.commands`; the other dialogs are opened here and imported when first used.
 """
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Iterable
-
-from textual.app import ComposeResult, SystemCommand
+from textual.actions import parse
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalGroup, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Select
+from textual.widgets import DataTable, Footer, Header, Select
 
-from ...engine.layers import LAYER_TYPES
 from ...preset.document import PresetDocument
-from ...preset.edit_fields import starter_config
 from ...preset.keras_code import keras_code
+from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .graph_view import GraphView
-from .layer_details import LayerDetails, input_shapes
-from .settings_panel import TrainingPanel
+from .layer_details import LayerDetails
+from .layer_dialogs import add_branch, add_layer, add_merge, edit_layer
+from .settings_panel import SettingsPanel
 from .stack_table import StackTable
 from .status_line import StatusLine
 from .totals import TotalsBar
 from .view import StackView, stack_view
-
-#: Buttons of the side panel (wide terminals): the same actions as the keys, for the mouse.
-LAYER_BUTTONS = (("+ Add", "add"), ("Edit", "edit"), ("Delete", "delete"), ("Duplicate", "duplicate"),
-                 ("↑", "move(-1)"), ("↓", "move(1)"))
-GRAPH_BUTTONS = (("Branch", "branch"), ("Merge", "merge"), ("Output", "output"), ("Graph", "graph"))
-MODEL_BUTTONS = (("Undo", "undo"), ("Redo", "redo"), ("Input", "input_shape"), ("Keras", "keras"),
-                 ("Open", "open"), ("Save", "save"))
-TRAIN_BUTTONS = (("▶ Train", "train"), ("Weights", "load_weights"), ("? Help", "app.help"))
-
-
-
-def button_id(action: str) -> str:
-    """'move(-1)' -> 'btn-move-up', 'input_shape' -> 'btn-input-shape'."""
-    special = {"move(-1)": "move-up", "move(1)": "move-down", "app.help": "help"}
-    return "btn-" + special.get(action, action.replace("_", "-"))
 
 
 class BuilderScreen(Screen):
@@ -81,10 +72,14 @@ class BuilderScreen(Screen):
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.view: StackView | None = None
-        self.graph_mode = False
+    #: the document as the builder shows it (rows, totals, status); a new one after every change
+    view: var[StackView | None] = var(None, always_update=True, init=False)
+    #: what the next run starts from when not fresh weights (the status line says it)
+    start_note: var[str | None] = var(None)
+    #: the drawing of the graph instead of the table (g); the selection is shared
+    graph_mode: var[bool] = var(False, init=False)
+    #: which side-panel buttons are enabled; a change refreshes the footer's keys too
+    availability: var[Availability | None] = var(None, bindings=True)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -93,33 +88,24 @@ class BuilderScreen(Screen):
             with Vertical(id="stack-pane"):
                 yield StackTable(id="stack")
                 yield GraphView(id="graph")
-                yield TotalsBar(id="totals")
+                yield TotalsBar(id="totals").data_bind(BuilderScreen.view)
             with VerticalScroll(id="side"):
-                with VerticalGroup(id="actions"):
-                    for buttons in (LAYER_BUTTONS, GRAPH_BUTTONS, MODEL_BUTTONS, TRAIN_BUTTONS):
-                        with HorizontalGroup():
-                            for label, action in buttons:
-                                target = action if action.startswith("app.") else f"screen.{action}"
-                                button = Button(label, action=target, compact=True, classes="action",
-                                                name=action, id=button_id(action),
-                                                variant="success" if action == "train" else "default")
-                                button.can_focus = False  # for the mouse; Tab goes from the stack to the settings
-                                yield button
+                yield ActionBar(id="actions").data_bind(BuilderScreen.availability)
                 yield LayerDetails(id="details")
-                yield TrainingPanel(id="training")
-        yield StatusLine(id="status")
+                yield SettingsPanel(id="training")
+        yield StatusLine(id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#stack").border_title = "Layers"
-        graph = self.query_one("#graph", GraphView)
+        self.table.border_title = "Layers"
+        graph = self.graph
         graph.border_title = "Graph"
         graph.border_subtitle = "g: table · b branch · m merge · O output"
         graph.display = False
         self.query_one("#details").border_title = "Selected"
         self.query_one("#training").border_title = "Loss, optimizer, training (o)"
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
-        self.refresh_view()
+        self.show_document()
 
     @property
     def doc(self) -> PresetDocument:
@@ -128,6 +114,10 @@ class BuilderScreen(Screen):
     @property
     def table(self) -> StackTable:
         return self.query_one("#stack", StackTable)
+
+    @property
+    def graph(self) -> GraphView:
+        return self.query_one("#graph", GraphView)
 
     @property
     def cursor_row(self) -> int:
@@ -139,47 +129,43 @@ class BuilderScreen(Screen):
         """The layer under the cursor (None on the input row)."""
         return self.table.selected_layer
 
-    # ------------------------------------------------------------------ rendering
+    # ------------------------------------------------------------------ showing the document
     def _on_document_changed(self, _doc=None) -> None:
         focus = self.doc.last_focus
-        self.refresh_view(None if focus is None else focus + 1)
+        self.show_document(None if focus is None else focus + 1)
 
-    def refresh_view(self, cursor_row: int | None = None) -> None:
-        """Re-render everything from the document (the model answers every shape)."""
-        doc = self.doc
-        view = self.view = stack_view(doc)
+    def show_document(self, cursor_row: int | None = None) -> None:
+        """A new view of the document; the table's cursor goes to ``cursor_row`` (default: it stays)."""
+        view = stack_view(self.doc)
         self.table.show(view, cursor_row)
+        self.view = view
+
+    def watch_view(self, view: StackView) -> None:
+        doc = self.doc
         self.table.border_subtitle = "g: draw the graph" if view.graph else ""
         if self.graph_mode:
-            self.query_one("#graph", GraphView).show(view, self.cursor_row)
-        self.query_one("#totals", TotalsBar).show(view)
-        self.query_one("#status", StatusLine).show(view, self.app.start_weights_note())
-        self._show_details()
+            self.graph.show(view, self.cursor_row)
+        self.start_note = self.app.start_weights_note()
+        self._show_selection()
         where = "shipped preset" if doc.builtin else (str(doc.path) if doc.path else "not saved yet")
         self.title = f"nntui · {doc.preset.name}" + (" [modified]" if doc.dirty else "")
         self.sub_title = where
-        self._update_actions()
 
-    _availability: tuple | None = None
+    def watch_graph_mode(self, graph_mode: bool) -> None:
+        graph, table = self.graph, self.table
+        if graph_mode and self.view is not None:
+            graph.show(self.view, self.cursor_row)
+        graph.display = graph_mode
+        table.display = not graph_mode
+        (graph if graph_mode else table).focus()
 
-    def _update_actions(self) -> None:
-        """Refresh the footer and enable the side panel's buttons as the keys are (only on a change)."""
-        states = []
-        for button in self.query(".action").results(Button):
-            action = button.name or ""
-            name, _, args = action.partition("(")
-            params = (int(args.rstrip(")")),) if args else ()
-            states.append((button, self.check_action(name, params) is True))
-        blocker = self.train_blocker()
-        availability = (tuple(enabled for _, enabled in states), blocker)
-        if availability == self._availability:
+    def _show_selection(self) -> None:
+        """The selected row's details, and the actions it allows."""
+        if self.view is None:
             return
-        self._availability = availability
-        self.refresh_bindings()
-        for button, enabled in states:
-            button.disabled = not enabled
-            if button.name == "train":
-                button.tooltip = blocker or "Train the model"
+        self.query_one("#details", LayerDetails).show(self.doc, self.view, self.cursor_row)
+        enabled = frozenset(action for action in BUTTON_ACTIONS if self.check_action(*parse(action)[1:]) is True)
+        self.availability = Availability(enabled, self.train_blocker())
 
     def train_blocker(self) -> str | None:
         """Why Train is disabled (None when it is enabled)."""
@@ -190,20 +176,15 @@ class BuilderScreen(Screen):
             return f"The model is not ready: {view.check.problem}"
         return None
 
-    def _show_details(self) -> None:
-        if self.view is not None:
-            self.query_one("#details", LayerDetails).show(self.doc, self.view, self.cursor_row)
-
     def on_screen_resume(self) -> None:
-        # back from the training screen (or a dialog): what the next run starts from may have changed
+        # back from the training screen or a dialog: what the next run starts from may have changed
         if self.view is not None:
-            self.query_one("#status", StatusLine).show(self.view, self.app.start_weights_note())
+            self.start_note = self.app.start_weights_note()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.graph_mode:
-            self.query_one("#graph", GraphView).move_to(self.cursor_row)
-        self._show_details()
-        self._update_actions()
+            self.graph.move_to(self.cursor_row)
+        self._show_selection()
 
     def on_graph_view_highlighted(self, event: GraphView.Highlighted) -> None:
         event.stop()
@@ -240,164 +221,25 @@ class BuilderScreen(Screen):
             return True if self.train_blocker() is None else None
         return True
 
-    COMMAND_TITLES = {"Del": "Delete layer", "Dup": "Duplicate layer", "Up": "Move layer up",
-                      "Down": "Move layer down", "Add": "Add layer", "Edit": "Edit layer", "Input": "Input shape",
-                      "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack",
-                      "Branch": "Add a branch", "Merge": "Add a merge layer", "Output": "Toggle output",
-                      "Graph": "Graph drawing", "Weights": "Load weights"}
-
-    def system_commands(self) -> Iterable[SystemCommand]:
-        """Every builder action for the command palette (ctrl+p), so each is reachable by mouse too."""
-        for binding in self.BINDINGS:
-            name, _, args = binding.action.partition("(")
-            params = (int(args.rstrip(")")),) if args else ()
-            if self.check_action(name, params) is not True:
-                continue
-            title = self.COMMAND_TITLES.get(binding.description, binding.description)
-            yield SystemCommand(title, binding.tooltip, partial(self.run_action, binding.action))
-
-    # ------------------------------------------------------------------ editing actions
-    def _insert_position(self) -> int:
-        layer = self.selected_layer
-        return 0 if layer is None else layer + 1
-
+    # ------------------------------------------------------------------ layers: the palette and the form
     def action_add(self) -> None:
-        from .palette import PaletteScreen
-        index = self._insert_position()
-
-        def picked(type_name: str | None) -> None:
-            if not type_name:
-                return
-            cls = LAYER_TYPES[type_name]
-            if any(f.required for f in cls.fields):
-                self._open_form(type_name, index=index, new=True)
-            else:
-                self.app.apply(lambda d: d.insert_layer(index, type_name, starter_config(type_name)))
-        self.app.push_screen(PaletteScreen(), picked)
-
-    def _open_form(self, type_name: str, *, index: int, new: bool) -> None:
-        from .layer_form import LayerFormScreen
-        doc = self.doc
-        view = self.view
-        if new:
-            above = view.rows[index].shape if view is not None and index < len(view.rows) else "?"
-            context = f"will receive {above} (the output of the row above)"
-            form = LayerFormScreen(type_name, starter_config(type_name), title=f"Add {type_name} as layer {index}",
-                                   context=context)
-        else:
-            spec = doc.layers[index]
-            row = view.rows[index + 1]
-            context = f"receives {', '.join(input_shapes(view, index)) or '?'} · gives {row.shape}"
-            form = LayerFormScreen(spec.type, spec.config, name=spec.name, inputs=spec.inputs,
-                                   title=f"Edit layer {index} · {spec.type} ({row.name})", context=context,
-                                   error=row.error, fix=row.fix)
-
-        def done(edit) -> None:
-            if edit is None:
-                return
-            if new:
-                self.app.apply(lambda d: d.insert_layer(index, type_name, edit.config, name=edit.name,
-                                                        inputs=edit.inputs))
-            else:
-                self.app.apply(lambda d: d.update_layer(index, edit.config, name=edit.name, inputs=edit.inputs))
-        self.app.push_screen(form, done)
-
-    # ------------------------------------------------------------------ graph actions
-    def action_graph(self) -> None:
-        """Switch between the table and the drawing of the graph (the selection is shared)."""
-        self.graph_mode = not self.graph_mode
-        graph = self.query_one("#graph", GraphView)
-        table = self.table
-        if self.graph_mode and self.view is not None:
-            graph.show(self.view, self.cursor_row)
-        graph.display = self.graph_mode
-        table.display = not self.graph_mode
-        (graph if self.graph_mode else table).focus()
-
-    def action_branch(self) -> None:
-        from .palette import PaletteScreen
-        source = self.selected_layer
-        source_name = "input" if source is None else self.doc.names()[source]
-
-        def picked(type_name: str | None) -> None:
-            if not type_name:
-                return
-            cls = LAYER_TYPES[type_name]
-            if any(f.required for f in cls.fields):
-                self._open_branch_form(type_name, source, source_name)
-            else:
-                self.app.apply(lambda d: d.add_branch(source, type_name, starter_config(type_name)))
-        self.app.push_screen(PaletteScreen(title=f"Add a branch from {source_name}"), picked)
-
-    def _open_branch_form(self, type_name: str, source: int | None, source_name: str) -> None:
-        from .layer_form import LayerFormScreen
-        view = self.view
-        row = 0 if source is None else source + 1
-        shape = view.rows[row].shape if view is not None and row < len(view.rows) else "?"
-        name = self.doc.fresh_name(type_name)
-        form = LayerFormScreen(type_name, starter_config(type_name), name=name, inputs=[source_name],
-                               title=f"Add {type_name} as a branch from {source_name}",
-                               context=f"will read {source_name} {shape} (a new branch beside the layers below it)")
-
-        def done(edit) -> None:
-            if edit is not None:
-                self.app.apply(lambda d: d.add_branch(source, type_name, edit.config, name=edit.name,
-                                                      inputs=edit.inputs))
-        self.app.push_screen(form, done)
-
-    def action_merge(self) -> None:
-        from .palette import PaletteScreen
-        after = self.selected_layer
-
-        def picked(type_name: str | None) -> None:
-            if not type_name:
-                return
-            self._open_merge_form(type_name, after)
-        self.app.push_screen(PaletteScreen(family="merge", title="Join branches with a merge layer"), picked)
-
-    def _open_merge_form(self, type_name: str, after: int | None) -> None:
-        from .layer_form import LayerFormScreen
-        doc = self.doc
-        joined = doc.merge_defaults(after)
-        form = LayerFormScreen(type_name, starter_config(type_name), name=doc.fresh_name(type_name), inputs=joined,
-                               title=f"Add {type_name}: which layers does it join?",
-                               context="inputs: the layers it joins, comma-separated (default: the selected "
-                                       "layer and the loose ends of the other branches)",
-                               focus="inputs")
-
-        def done(edit) -> None:
-            if edit is not None:
-                self.app.apply(lambda d: d.add_merge(after, type_name, edit.inputs or [], edit.config,
-                                                     name=edit.name))
-        self.app.push_screen(form, done)
-
-    def action_output(self) -> None:
         layer = self.selected_layer
-        if layer is None:
-            return
-        name = self.doc.names()[layer]
-        if self.app.apply(lambda d: d.toggle_output(layer)):
-            outputs = self.doc.outputs
-            what = "is now an output" if name in outputs else "is no longer an output"
-            extra = (" · each output's loss, target and weight: o" if len(outputs) > 1 else "")
-            self.notify(f"{name} {what} (outputs: {', '.join(outputs)}){extra}", timeout=4)
-
-    def action_load_weights(self) -> None:
-        from .load_weights import LoadWeightsScreen
-
-        def loaded(path) -> None:
-            if path:
-                self.notify(f"Loaded the weights of {path}: the next run starts from them", timeout=4)
-                self.refresh_view()
-        self.app.push_screen(LoadWeightsScreen(), loaded)
+        add_layer(self.app, self.view, 0 if layer is None else layer + 1)
 
     def action_edit(self) -> None:
         layer = self.selected_layer
         if layer is None:
             self.action_input_shape()
         else:
-            self._open_form(self.doc.layers[layer].type, index=layer, new=False)
+            edit_layer(self.app, self.view, layer)
 
+    def action_branch(self) -> None:
+        add_branch(self.app, self.view, self.selected_layer)
+
+    def action_merge(self) -> None:
+        add_merge(self.app, self.selected_layer)
+
+    # ------------------------------------------------------------------ edits at once
     def action_delete(self) -> None:
         layer = self.selected_layer
         if layer is not None:
@@ -415,6 +257,17 @@ class BuilderScreen(Screen):
             if target is not None:  # also when the swap changed nothing (two identical layers)
                 self.table.move_cursor(row=target + 1, animate=False)
 
+    def action_output(self) -> None:
+        layer = self.selected_layer
+        if layer is None:
+            return
+        name = self.doc.names()[layer]
+        if self.app.apply(lambda d: d.toggle_output(layer)):
+            outputs = self.doc.outputs
+            what = "is now an output" if name in outputs else "is no longer an output"
+            extra = (" · each output's loss, target and weight: o" if len(outputs) > 1 else "")
+            self.notify(f"{name} {what} (outputs: {', '.join(outputs)}){extra}", timeout=4)
+
     def action_undo(self) -> None:
         label = self.doc.undo_label
         if self.app.apply(lambda d: d.undo()):
@@ -429,6 +282,11 @@ class BuilderScreen(Screen):
         if self.app.apply(lambda d: d.clear_layers()):
             self.notify("All layers removed (u to undo)", timeout=3)
 
+    def action_graph(self) -> None:
+        """Switch between the table and the drawing of the graph."""
+        self.graph_mode = not self.graph_mode
+
+    # ------------------------------------------------------------------ the model's settings
     def action_input_shape(self) -> None:
         from .input_shape import InputShapeScreen
 
@@ -439,15 +297,14 @@ class BuilderScreen(Screen):
 
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
-            panel = self.query_one("#training", TrainingPanel)
-            first = panel.query("#losses Select").first()  # the loss (the data set is above it)
-            first.focus()
+            panel = self.query_one("#training", SettingsPanel)
+            panel.query("#losses Select").first().focus()  # the loss (the data set is above it)
             panel.scroll_visible()
         else:
             from .settings_dialog import TrainingSettingsScreen
             self.app.push_screen(TrainingSettingsScreen())
 
-    # ------------------------------------------------------------------ other screens
+    # ------------------------------------------------------------------ other screens and files
     def action_keras(self) -> None:
         from .keras_code import KerasCodeScreen
         self.app.push_screen(KerasCodeScreen(keras_code(self.doc.preset), self.doc.preset.name))
@@ -464,6 +321,15 @@ class BuilderScreen(Screen):
         from .save import SaveScreen
         self.app.push_screen(SaveScreen())
 
+    def action_load_weights(self) -> None:
+        from .load_weights import LoadWeightsScreen
+
+        def loaded(path) -> None:
+            if path:
+                self.notify(f"Loaded the weights of {path}: the next run starts from them", timeout=4)
+                self.start_note = self.app.start_weights_note()
+        self.app.push_screen(LoadWeightsScreen(), loaded)
+
     def action_open(self) -> None:
         from .open_preset import OpenPresetScreen, Resume
 
@@ -473,7 +339,7 @@ class BuilderScreen(Screen):
                 self.app.trained = result.state
                 self.app.start_note = (f"resumes the run checkpointed in {result.folder} after epoch "
                                        f"{result.epochs}", result.state)
-                self.refresh_view()
+                self.start_note = self.app.start_weights_note()
                 self.notify(f"Resumed {result.preset.name} after epoch {result.epochs}: t trains on from there "
                             f"(checkpoints go to {result.folder} again)", timeout=5)
             elif result is not None:

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Select, Static
 
 from ..common.base import Dialog
-from .settings_panel import TrainingPanel
+from .settings_panel import SettingsPanel
 
 
 class TrainingSettingsScreen(Dialog[None]):
@@ -19,7 +19,7 @@ class TrainingSettingsScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="settings"):
-            yield TrainingPanel(id="training")
+            yield SettingsPanel(id="training")
             yield Static("Each valid change applies at once (u undoes it on the stack). Esc closes.",
                          classes="note")
 

@@ -1,5 +1,5 @@
-"""Data (:mod:`.data_panel`), loss (per output: loss, target, weight), optimiser, the training loop, early
-stopping, checkpoints.
+"""The builder's settings panel: the data set (:mod:`.data_panel`), the loss (per output: loss, target,
+weight), the optimiser, the training loop, early stopping and checkpoints.
 
 The panel shows the document's values and sends every valid change to the document through the
 app (one undoable step per change); it never holds settings of its own. It is used in the
@@ -50,8 +50,9 @@ class TargetSelect(SafeSelect):
         self.output = output
 
 
-class TrainingPanel(VerticalGroup):
-    """Edits the loss, the optimiser and its settings, batch size, epochs and validation split."""
+class SettingsPanel(VerticalGroup):
+    """The builder's settings: data set, loss, optimiser and its settings, training loop, early stopping,
+    checkpoints."""
 
     DEFAULT_CSS = tcss(__file__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.reactive import var
 from textual.widgets import Static
 
 from ..common.css import tcss
@@ -9,18 +10,33 @@ from .view import StackView
 
 
 class StatusLine(Static):
-    """Says whether the model is ready to train (colour and a ✓/✗ symbol)."""
+    """Says whether the model is ready to train (colour and a ✓/✗ symbol).
+
+    The builder binds both: :attr:`view` (the model's status) and :attr:`start_note` (what the next run
+    starts from when not fresh weights: loaded weights, a checkpoint, the run before).
+    """
 
     DEFAULT_CSS = tcss(__file__)
+
+    view: var[StackView | None] = var(None)
+    start_note: var[str | None] = var(None)
 
     def __init__(self, **kwargs):
         super().__init__("", markup=False, **kwargs)
 
-    def show(self, view: StackView, start_note: str | None = None) -> None:
-        """Render the view's status; ``start_note`` says what the next run starts from (loaded weights, a checkpoint)."""
+    def watch_view(self) -> None:
+        self._show()
+
+    def watch_start_note(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        view = self.view
+        if view is None:
+            return
         text = view.status
-        if start_note and view.ready:
-            text += f"\n  The next run {start_note}."
+        if self.start_note and view.ready:
+            text += f"\n  The next run {self.start_note}."
         self.update(text)
         self.set_class(view.ready, "-ready")
         self.set_class(not view.ready, "-error")

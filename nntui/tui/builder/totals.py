@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.reactive import var
 from textual.widgets import Static
 
 from ..common.css import tcss
@@ -9,13 +10,15 @@ from .view import StackView
 
 
 class TotalsBar(Static):
-    """One or two lines of totals (from the model's report)."""
+    """One or two lines of totals (from the model's report); the builder binds :attr:`view`."""
 
     DEFAULT_CSS = tcss(__file__)
+
+    view: var[StackView | None] = var(None)
 
     def __init__(self, **kwargs):
         super().__init__("", markup=False, **kwargs)
 
-    def show(self, view: StackView) -> None:
-        """Render the view's totals."""
-        self.update(view.totals.text())
+    def watch_view(self, view: StackView | None) -> None:
+        if view is not None:
+            self.update(view.totals.text())

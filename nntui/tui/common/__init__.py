@@ -1,1 +1,2 @@
-"""What the builder and the training screen share: dialogs, help, inputs, the kept trained state."""
+"""What the builder and the training screen share: the dialog base, the path dialog, help, inputs, safe lists,
+the kept trained state."""

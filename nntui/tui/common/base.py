@@ -1,4 +1,4 @@
-"""What the builder's dialogs share: a dismiss that happens once, however many keys ask for it."""
+"""What the app's dialogs share: a dismiss that happens once, however many keys ask for it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class SafeDismiss:
     """Dismiss only while this screen is the current one, and only once.
 
     Keys typed ahead can reach a dialog after it has already been dismissed (two quick Enters);
-    a second dismiss would pop the builder itself.
+    a second dismiss would pop the screen below it (the builder itself).
     """
 
     _dismissed = False
@@ -28,8 +28,8 @@ class SafeDismiss:
 
 
 class Dialog(SafeDismiss, ModalScreen[ResultType]):
-    """A modal dialog of the builder."""
+    """A modal dialog (styled by dialog.tcss: a box of class ``dialog``)."""
 
 
 class Page(SafeDismiss, Screen[ResultType]):
-    """A full screen pushed over the builder."""
+    """A full screen pushed over another (the Keras code over the builder)."""

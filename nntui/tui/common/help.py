@@ -1,7 +1,7 @@
 """The help dialog: every key of a screen, listed from its own bindings (so the list never goes stale).
 
-A screen offers ``help_sections()`` (title and (keys, what) rows per section); the app shows them in
-:class:`HelpScreen` with the app-wide keys.
+The app gathers the sections (title and (keys, what) rows per section: the builder's, its dialogs', the
+app-wide keys) and shows them in :class:`HelpScreen`.
 """
 
 from __future__ import annotations
