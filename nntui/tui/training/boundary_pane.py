@@ -32,8 +32,7 @@ class TrainingBoundary(Vertical):
         if len(names) == 2:
             plane.class_names = names
         self.query_one("#boundary-caption", Static).update(
-            f"The model's p({plane.class_names[1]}) over the plane, the {info.n_train:,} training points on top "
-            "(redrawn twice a second while training)")
+            f"The model's p({plane.class_names[1]}) over the plane, the {info.n_train:,} training points on top")
 
     def offer(self, snapshot) -> None:
         """Show the snapshot's frame (if it has one), noting its epoch and batch."""
