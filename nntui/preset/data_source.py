@@ -124,7 +124,8 @@ def input_shape_problem(preset: Preset, sizes: DataSizes, *, toml: bool = False)
     shape = tuple(preset.model.input_shape)
     if sizes.values is None or prod(shape) == sizes.values:
         return None
-    return (f"{sizes.title} samples have {sizes.values:,} values ({sizes.shape_text()}) but "
+    what = f"{sizes.values:,} values" + (f" ({sizes.shape_text()})" if len(sizes.sample_shape or ()) > 1 else "")
+    return (f"{sizes.title} samples have {what} but "
             f"{'' if toml else 'the input shape '}{shape_text(shape, toml)} holds {prod(shape):,}; "
             f"use {shape_suggestion(sizes, toml=toml)}")
 

@@ -115,7 +115,7 @@ def test_the_loss_check_uses_the_data_sets_classes():
 
 
 def test_samples_that_do_not_fit_the_input_shape_name_the_field():
-    with pytest.raises(PresetError, match=r"x.toml: model.input_shape: spiral samples have 2 values \(2 values\) "
+    with pytest.raises(PresetError, match=r"x.toml: model.input_shape: spiral samples have 2 values "
                                           r"but \[784\] holds 784; use \[2\]"):
         prepare_run(loads(preset_text('dataset = "spiral"', n=784), "x.toml"), memory=True)
     doc = PresetDocument(loads(preset_text('dataset = "spiral"', n=784)))
