@@ -79,3 +79,18 @@ def test_real_mnist_as_csv_and_npz_trains_as_the_idx_files(real_mnist, tmp_path)
     csv = accuracy('dataset = "csv"\npath = "train.csv"\ntest_path = "test.csv"\n')
     npz = accuracy('dataset = "npz"\npath = "mnist.npz"\n')
     assert csv == idx and npz == idx and idx > 0.7, (idx, csv, npz)
+
+
+def test_a_2_gb_csv_beyond_the_memory_there_is_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    big = tmp_path / "big.csv"
+    with open(big, "w") as fh:  # 2 MB of rows, then a sparse tail to 2 GiB (no disk used)
+        fh.write("label,x,y\n" + "0,12,34\n1,56,78\n" * 131072)
+        fh.truncate(2 << 30)
+    preset = tmp_path / "p.toml"
+    preset.write_text(dumps(load_preset("playground-xor")).replace('dataset = "xor"\n',
+                                                                   'dataset = "csv"\npath = "big.csv"\n'))
+    monkeypatch.setenv("NNTUI_MEMORY_LIMIT", "1e9")
+    result = headless("--preset", str(preset))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"{preset}: this run needs about ") and "but only 954 MiB is available" in \
+        result.stderr, result.stderr
