@@ -21,7 +21,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .build import build_model, full_check, make_trainer, output_plans
-from .datasets import MNIST_TEST, MNIST_TRAIN
+from .data_source import data_sizes, sample_noun
 from .format import duration, readable_count
 from .preset import Preset
 from .targets import encode
@@ -57,7 +57,8 @@ def measure_speed(p: Preset, cancelled=lambda: False) -> float | None:
     if known is not None:
         return known
     model = build_model(p.model)
-    report = full_check(p, model)
+    sizes = data_sizes(p)
+    report = full_check(p, model, sizes)
     if report.error is not None:
         return None
     flops = 3 * max(1, sum(r.flops or 0 for r in report.rows))  # forward and backward
@@ -65,9 +66,10 @@ def measure_speed(p: Preset, cancelled=lambda: False) -> float | None:
     trainer = make_trainer(p, model)
     rng = np.random.default_rng(0)
     x = rng.random((batch, *p.model.input_shape), dtype=np.float32)
-    labels = rng.integers(0, 10, batch)
     units = [s[-1] for s in report.output_shapes()]
-    targets = [encode(plan.rule, plan.loss, labels, u) for plan, u in zip(output_plans(p.training, model), units)]
+    labels = rng.integers(0, max(1, min([sizes.classes or 10, *units])), batch)  # classes every output can score
+    plans = output_plans(p.training, model, p.data.dataset, sizes.classes)
+    targets = [encode(plan.rule, plan.loss, labels, u) for plan, u in zip(plans, units)]
     times = []
     with threadpool_limits(1, user_api="blas"):  # as a run on a busy machine; spinning threads mislead
         trainer.train_step(x, targets)  # warm-up: buffers, caches
@@ -84,11 +86,13 @@ def measure_speed(p: Preset, cancelled=lambda: False) -> float | None:
     return speed
 
 
-def epoch_images(p: Preset) -> tuple[int, int]:
-    """(training images, validation images) of one epoch of ``p`` on MNIST."""
-    n = min(p.data.limit or MNIST_TRAIN, MNIST_TRAIN)
+def epoch_images(p: Preset) -> tuple[int, int, int]:
+    """(training samples, validation samples, test samples) of ``p``'s data set (0 where not known yet)."""
+    sizes = data_sizes(p)
+    total = sizes.train or 0
+    n = min(p.data.limit or total, total)
     n_val = int(n * p.data.validation_split)
-    return n - n_val, n_val
+    return n - n_val, n_val, sizes.test or 0
 
 
 @dataclass(frozen=True)
@@ -96,17 +100,19 @@ class EpochEstimate:
     """One epoch's expected time from a measured speed."""
 
     seconds: float
-    images: int
+    samples: str  # '54,000 MNIST images'
     samples_per_second: float
     test_seconds: float = 0.0  # the test pass after the last epoch
+    tests: str = ""  # '10,000 test images'
+
 
     def text(self) -> str:
         """'About 2s per epoch on this machine (54,000 images at 30.1K samples/s); the test images after the
         last epoch: under 1s'."""
-        text = (f"{about(self.seconds)} per epoch on this machine ({self.images:,} images at "
+        text = (f"{about(self.seconds)} per epoch on this machine ({self.samples} at "
                 f"{readable_count(self.samples_per_second)} samples/s)")
         if self.test_seconds:
-            text += f"; the {MNIST_TEST:,} test images after the last epoch: {about(self.test_seconds).lower()}"
+            text += f"; the {self.tests} after the last epoch: {about(self.test_seconds).lower()}"
         return text
 
 
@@ -115,12 +121,17 @@ def about(seconds: float) -> str:
     return "Under 1s" if seconds < 1 else "About " + duration(seconds)
 
 
-def epoch_estimate(p: Preset, samples_per_second: float) -> EpochEstimate:
-    """The time of one epoch of ``p`` at ``samples_per_second`` training samples per second."""
-    n_train, n_val = epoch_images(p)
+def epoch_estimate(p: Preset, samples_per_second: float) -> EpochEstimate | None:
+    """The time of one epoch of ``p`` at ``samples_per_second`` training samples per second (None: the
+    data set's size is not known yet)."""
+    n_train, n_val, n_test = epoch_images(p)
+    if n_train <= 0:
+        return None
+    sizes = data_sizes(p)
     speed = max(samples_per_second, 1e-9)
-    return EpochEstimate(n_train / speed + EVAL_SHARE * n_val / speed, n_train, samples_per_second,
-                         EVAL_SHARE * MNIST_TEST / speed)
+    tests = sample_noun(sizes, n_test).replace(f" {sizes.title} ", " test ") if n_test else ""
+    return EpochEstimate(n_train / speed + EVAL_SHARE * n_val / speed, sample_noun(sizes, n_train),
+                         samples_per_second, EVAL_SHARE * n_test / speed, tests)
 
 
 __all__ = ["EpochEstimate", "cached_speed", "epoch_estimate", "epoch_images", "measure_speed", "speed_key"]

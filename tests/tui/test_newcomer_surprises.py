@@ -67,7 +67,7 @@ async def test_the_settings_hold_the_limit_and_the_seed_and_the_status_line_esti
     async with app.run_test(size=WIDE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "About 6s per epoch on this machine (54,000 images at 10.0K samples/s)" in status(app)
+        assert "About 6s per epoch on this machine (54,000 MNIST images at 10.0K samples/s)" in status(app)
         panel = app.screen.query_one("#training")
         limit = panel.query_one("#loop-limit", FieldEditor)
         assert limit.text == "60000" and limit.input.placeholder == "all images"  # shown when empty
@@ -80,7 +80,7 @@ async def test_the_settings_hold_the_limit_and_the_seed_and_the_status_line_esti
         assert app.document.preset.data.limit == 2000 and app.document.preset.training.seed == 7
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Under 1s per epoch on this machine (1,800 images at 10.0K samples/s)" in status(app)
+        assert "Under 1s per epoch on this machine (1,800 MNIST images at 10.0K samples/s)" in status(app)
         assert probed == [128]  # the same model and batch: measured once
         batch = panel.query_one("#loop-batch_size", FieldEditor)
         batch.input.focus()

@@ -15,6 +15,12 @@ from ..common.css import tcss
 from .view import StackView
 
 
+def estimate_text(preset: Preset, samples_per_second: float) -> str | None:
+    """The status line's estimate of an epoch (None: the data set's size is not known yet)."""
+    estimate = epoch_estimate(preset, samples_per_second)
+    return estimate.text() if estimate is not None else None
+
+
 class StatusLine(Static):
     """Says whether the model is ready to train (colour and a ✓/✗ symbol).
 
@@ -79,7 +85,7 @@ class StatusLine(Static):
         key = speed_key(preset)
         speed = self._speeds.get(key)
         if speed is not None:
-            self.estimate = epoch_estimate(preset, speed).text()
+            self.estimate = estimate_text(preset, speed)
             return
         self.estimate = None
         self._measure(probe, preset, key)
@@ -101,4 +107,4 @@ class StatusLine(Static):
         self._speeds[event.key] = event.samples_per_second
         preset = self.app.document.preset
         if self.view is not None and self.view.ready and speed_key(preset) == event.key:
-            self.estimate = epoch_estimate(preset, event.samples_per_second).text()
+            self.estimate = estimate_text(preset, event.samples_per_second)
