@@ -9,10 +9,14 @@ stopping settings would not load again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 
 from ..engine.config import ConfigError
-from ..engine.model import Model, ShapeReport
+from ..engine.model import LayerRow, Model, ShapeReport
+from .build import build_model, full_check
 from .preset import Preset, check_output_names
+
+MNIST_VALUES = 28 * 28
 
 
 def monitor_choices(p: Preset) -> list[str]:
@@ -89,4 +93,30 @@ class CheckResult:
         return None
 
 
-__all__ = ["CheckResult", "early_stopping_problem", "monitor_choices", "settings_problem"]
+def input_problem(p: Preset) -> str | None:
+    """Why the input shape cannot hold the data set's samples (None when it can)."""
+    shape = p.model.input_shape
+    if p.data.dataset == "mnist" and prod(shape) != MNIST_VALUES:
+        shown = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        return (f"MNIST images have 784 values (28x28) but the input shape {shown} holds "
+                f"{prod(shape):,}; use (784,), (28, 28) or (28, 28, 1).")
+    return None
+
+
+def check_preset(p: Preset) -> CheckResult:
+    """What the model says about ``p``: shapes, loss against output, input shape, settings."""
+    input_error = input_problem(p)
+    try:
+        model = build_model(p.model)
+        report = full_check(p, model)
+    except Exception as exc:  # a bug below us must not take the editor down
+        rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
+                for i, ls in enumerate(p.model.layers)]
+        report = ShapeReport((None, *p.model.input_shape), rows, [], error=exc)
+        return CheckResult(None, report, input_error,
+                           crash=f"internal error while checking the model ({type(exc).__name__}: {exc})")
+    return CheckResult(model, report, input_error, settings_error=settings_problem(p))
+
+
+__all__ = ["CheckResult", "check_preset", "early_stopping_problem", "input_problem", "monitor_choices",
+           "settings_problem"]

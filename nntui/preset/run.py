@@ -44,7 +44,8 @@ class RunData:
 @dataclass(frozen=True)
 class RunSetup:
     """A run ready to start: the checked model and its report, the compiled trainer, the output plans,
-    the early stopping (None when off) and, for a restored checkpoint, the epochs done and their logs."""
+    the early stopping (None when off) and, for a restored checkpoint, the epochs done, their logs and the
+    changes of the learning rate by hand."""
 
     preset: Preset
     model: Model
@@ -54,6 +55,7 @@ class RunSetup:
     early_stopping: EarlyStopping | None = None
     initial_epoch: int = 0
     history: list[dict] | None = None
+    learning_rate_changes: list[dict] | None = None
 
     @property
     def acc_key(self) -> str | None:
@@ -66,14 +68,17 @@ class RunSetup:
         return RunData(arrays, train, val, test)
 
     def fit(self, data: RunData, epochs: int, *, initial_epoch: int | None = None, history: list[dict] | None = None,
-            keep_test_predictions: bool = False) -> TrainingRun:
+            keep_test_predictions: bool = False, learning_rate_changes: list[dict] | None = None) -> TrainingRun:
         """The engine's training generator over ``data`` up to epoch ``epochs``, with the preset's batch
-        size and this setup's early stopping (continuing after ``initial_epoch``, default the setup's)."""
+        size and this setup's early stopping (continuing after ``initial_epoch``, its ``history`` and
+        ``learning_rate_changes``, by default the setup's)."""
         return self.trainer.fit(data.train, epochs=epochs, batch_size=self.preset.training.batch_size,
                                 validation=data.val, test=data.test,
                                 initial_epoch=self.initial_epoch if initial_epoch is None else initial_epoch,
                                 keep_test_predictions=keep_test_predictions, early_stopping=self.early_stopping,
-                                history=self.history if history is None else history)
+                                history=self.history if history is None else history,
+                                learning_rate_changes=(self.learning_rate_changes if learning_rate_changes is None
+                                                       else learning_rate_changes))
 
 
 def model_error_line(preset: Preset, report: ShapeReport) -> str:
@@ -113,8 +118,10 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
         load_weights(model, weights)
     t = preset.training
     early = EarlyStopping(**t.early_stopping) if t.early_stopping else None
-    initial_epoch, history = 0, None
+    initial_epoch, history, changes = 0, None, None
     if checkpoint is not None:
         initial_epoch = restore_checkpoint(checkpoint, trainer, early)
         history = checkpoint.meta.get("history", [])
-    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history)
+        changes = checkpoint.learning_rate_changes
+    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history,
+                    changes)

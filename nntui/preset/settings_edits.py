@@ -10,6 +10,7 @@ only validates it.
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 from ..engine.config import ConfigError, describe, validate_config
@@ -18,8 +19,9 @@ from ..engine.losses import ALIASES, LOSSES
 from ..engine.optimizers import OPTIMIZERS
 from .edit import Edit
 from .edit_fields import CHECKPOINT_FIELD, INPUT_SHAPE_FIELD, LOSS_WEIGHT_FIELD, TRAINING_FIELDS
+from .datasets import MNIST_TRAIN
 from .model_check import early_stopping_problem
-from .preset import OptimizerSpec, Preset
+from .preset import OptimizerSpec, Preset, parse_schedule
 from .preset_graph import output_names, pin_name
 from .targets import TARGET_RULES
 
@@ -157,6 +159,51 @@ def set_early_stopping(p: Preset, config: dict | None) -> Edit:
     return Edit(label, update)
 
 
+def set_learning_rate_schedule(p: Preset, config: dict | None) -> Edit | None:
+    """Set the learning-rate schedule (Keras's ``type`` and keys, validated; defaults filled;
+    ``initial_learning_rate`` left out: the optimizer's rate) or turn it off (None). ConfigError naming
+    the key; None when it is already so."""
+    full = None
+    if config is not None:
+        try:
+            full = parse_schedule(dict(config), p.training.optimizer.config["learning_rate"], path="")
+        except ConfigError as exc:
+            raise ConfigError(exc.field.lstrip("."), exc.reason) from None
+    if full == p.training.learning_rate_schedule:
+        return None
+
+    def update(new: Preset) -> None:
+        new.training.learning_rate_schedule = full
+    if full is None:
+        label = "turn the learning-rate schedule off"
+    elif p.training.learning_rate_schedule is None or p.training.learning_rate_schedule["type"] != full["type"]:
+        label = f"schedule the learning rate with {full['type']}"
+    else:
+        label = f"change {full['type']}'s settings"
+    return Edit(label, update)
+
+
+def steps_per_epoch(p: Preset) -> int:
+    """Optimizer steps in one epoch of ``p`` on MNIST (its limit and validation split)."""
+    n = min(p.data.limit or MNIST_TRAIN, MNIST_TRAIN)
+    n -= int(n * p.data.validation_split)
+    return max(1, math.ceil(n / p.training.batch_size))
+
+
+def starter_schedule(p: Preset, type_name: str) -> dict:
+    """Settings a newly chosen schedule starts from, fitted to the run: ExponentialDecay multiplies the
+    rate by 0.9 each epoch; CosineDecay decays over the whole run; PiecewiseConstantDecay divides it by
+    10 halfway."""
+    steps = steps_per_epoch(p)
+    total = steps * p.training.epochs
+    lr = p.training.optimizer.config["learning_rate"]
+    if type_name == "ExponentialDecay":
+        return {"type": type_name, "decay_steps": steps, "decay_rate": 0.9}
+    if type_name == "CosineDecay":
+        return {"type": type_name, "decay_steps": total}
+    return {"type": type_name, "boundaries": [max(1, total // 2)], "values": [lr, lr / 10]}
+
+
 def checkpoint_folder(folder: str | None) -> str | None:
     """The folder runs write a checkpoint into after each epoch (None or empty: nowhere), validated."""
     value = CHECKPOINT_FIELD.validate(folder.strip() if isinstance(folder, str) else folder)
@@ -166,5 +213,5 @@ def checkpoint_folder(folder: str | None) -> str | None:
     return value
 
 
-__all__ = ["checkpoint_folder", "set_early_stopping", "set_input_shape", "set_loss", "set_loss_weight", "set_name",
-           "set_optimizer", "set_target", "set_training", "training_value"]
+__all__ = ["checkpoint_folder", "set_early_stopping", "set_learning_rate_schedule", "set_input_shape", "set_loss", "set_loss_weight", "set_name",
+           "set_optimizer", "set_target", "set_training", "starter_schedule", "steps_per_epoch", "training_value"]
