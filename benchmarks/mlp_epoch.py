@@ -2,13 +2,18 @@
 
 Run by hand (never by the test suite), from the repository root:
 
-    python benchmarks/mlp_epoch.py [--epochs 3] [--rounds 3]
+    python benchmarks/mlp_epoch.py [--rounds 7] [--epochs 2] [--threads N] [--reference-threads N] [--wait-quiet]
 
 Both train Dense 784->512 relu -> Dense 10 softmax with RMSprop, batch 128, on the same synthetic
-60,000 x 784 float32 data, in the same process, alternating, so that the machine's noise hits both
-alike. The reference is ../shared/bench/numpy_mlp.py (override with NNTUI_BENCH_DIR): its `fast`
-loop (preallocated buffers, in-place ufuncs, flat RMSprop) with subnormals flushed to zero, as the
-engine does. Prints the median seconds per epoch of each, their ratio and the peak memory.
+60,000 x 784 float32 data, in the same process, alternating who goes first round by round, so that
+the machine's noise hits both alike. The reference is ../shared/bench/numpy_mlp.py (override with
+NNTUI_BENCH_DIR): its `fast` loop (preallocated buffers, in-place ufuncs, flat RMSprop) with
+subnormals flushed to zero, as the engine does, and OpenBLAS's default threads unless
+--reference-threads. The engine trains through Trainer.fit with its own choice of threads unless
+--threads. Each round times --epochs epochs of each (after one untimed warm-up epoch at the start)
+and compares their medians; printed: each round, the medians over all rounds, the median of the
+per-round ratios (the figure to trust), how many BLAS threads the engine ended with, the share of
+the CPUs other processes took during each run ("bg") and the peak memory.
 """
 
 from __future__ import annotations
@@ -19,82 +24,89 @@ import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench_common import EPOCH, EngineRunner, bench_dir, own_cpu, summary, synthetic, timed, wait_quiet
 
-from nntui.engine import Dataset, Model, Trainer, get_loss, get_optimizer  # noqa: E402
-from nntui.engine.events import EpochEnded  # noqa: E402
 from nntui.engine.fpenv import flush_subnormals  # noqa: E402
-from nntui.engine.layers import Dense  # noqa: E402
 
 
-def synthetic(n=60_000, seed=0):
-    """MNIST-shaped random data: float32 pixels in [0, 1) and labels 0..9 (one-hot)."""
-    rng = np.random.default_rng(seed)
-    x = rng.random((n, 784), dtype=np.float32)
-    y = rng.integers(0, 10, size=n)
-    return x, y, np.eye(10, dtype=np.float32)[y]
+class ReferenceRunner:
+    """The reference FastMLP (numpy_mlp.py), one epoch over all the data at each call."""
+
+    def __init__(self, x, y, threads=None):
+        sys.path.insert(0, str(bench_dir()))
+        import numpy_mlp  # type: ignore
+
+        self.model = numpy_mlp.FastMLP(numpy_mlp.init_params(), 128)
+        self.x, self.y = x, y
+        self.threads = threads
+        self.rng = np.random.default_rng(1)
+        self.last_cpu = None
+
+    def epoch(self, samples: int) -> float:
+        perm = self.rng.permutation(samples)  # over the first ``samples`` rows (its loop covers all rows given)
+        limits = threadpool_limits(self.threads, user_api="blas") if self.threads else None
+        try:
+            with flush_subnormals():
+                c0, t0 = own_cpu(), time.perf_counter()
+                self.model.train_epoch(self.x[:samples], self.y[:samples], perm, 128)
+                self.last_cpu = own_cpu() - c0
+                return time.perf_counter() - t0
+        finally:
+            if limits is not None:
+                limits.restore_original_limits()
 
 
-def engine_epochs(x, onehot, epochs):
-    """Seconds of each epoch of the engine's own training loop (Trainer.fit, train time only)."""
-    model = Model((784,), [Dense(units=512, activation="relu"), Dense(units=10, activation="softmax")]).build(seed=0)
-    trainer = Trainer(model, [get_loss("categorical_crossentropy")], get_optimizer("rmsprop"))
-    times = []
-    for event in trainer.fit(Dataset(x, [onehot]), epochs=epochs, batch_size=128):
-        if isinstance(event, EpochEnded):
-            times.append(event.train_seconds)
-    return times
-
-
-def reference_epochs(x, y, epochs):
-    """Seconds of each epoch of the reference FastMLP, with subnormals flushed like the engine."""
-    bench = Path(os.environ.get("NNTUI_BENCH_DIR", REPO.parent / "shared" / "bench"))
-    if not (bench / "numpy_mlp.py").is_file():
-        return None
-    sys.path.insert(0, str(bench))
-    import numpy_mlp  # type: ignore
-
-    model = numpy_mlp.FastMLP(numpy_mlp.init_params(), 128)
-    rng = np.random.default_rng(1)
-    times = []
-    with flush_subnormals():
-        for _ in range(epochs):
-            perm = rng.permutation(x.shape[0])
-            t0 = time.perf_counter()
-            model.train_epoch(x, y, perm, 128)
-            times.append(time.perf_counter() - t0)
-    return times
-
-
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=3, help="epochs per round")
-    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds of engine and reference")
+    ap.add_argument("--rounds", type=int, default=7, help="alternating rounds of engine and reference")
+    ap.add_argument("--epochs", type=int, default=2, help="timed epochs of each per round")
+    ap.add_argument("--samples", type=int, default=60_000, help="images per timed epoch (figures per 60,000)")
+    ap.add_argument("--threads", type=int, default=None, help="the engine's BLAS threads (default: its own choice)")
+    ap.add_argument("--reference-threads", type=int, default=None, help="the reference's (default: OpenBLAS's)")
+    ap.add_argument("--wait-quiet", action="store_true", help="wait for a quiet machine before each round")
+    ap.add_argument("--max-wait", type=float, default=60.0)
+    ap.add_argument("--max-bg", type=float, default=0.15)
     args = ap.parse_args()
-    x, y, onehot = synthetic()
-    engine, reference = [], []
+    if not (bench_dir() / "numpy_mlp.py").is_file():
+        print(f"no reference: {bench_dir() / 'numpy_mlp.py'} not found (set NNTUI_BENCH_DIR)")
+        return 1
+    x, y = synthetic()
+    engine = EngineRunner("mnist", x, y, threads=args.threads)
+    reference = ReferenceRunner(x, y, threads=args.reference_threads)
+    print(f"engine threads: {'its own choice' if args.threads is None else args.threads}; reference threads: "
+          f"{args.reference_threads or 'OpenBLAS default'}; {os.cpu_count()} CPUs", flush=True)
+    engine.epoch(args.samples)  # warm-up: page faults, thread pools, buffers
+    reference.epoch(args.samples)
+    rounds = []
     for r in range(args.rounds):
-        e = engine_epochs(x, onehot, args.epochs)
-        ref = reference_epochs(x, y, args.epochs)
-        engine += e[1:] or e  # the first epoch pays for page faults and BLAS start-up
-        if ref is not None:
-            reference += ref[1:] or ref
-        print(f"round {r + 1}: engine {[f'{t:.3f}' for t in e]} s"
-              + (f"  reference {[f'{t:.3f}' for t in ref]} s" if ref is not None else ""), flush=True)
-    med_e = statistics.median(engine)
-    print(f"engine    : {med_e:.3f} s/epoch (median of {len(engine)})")
-    if reference:
-        med_r = statistics.median(reference)
-        print(f"reference : {med_r:.3f} s/epoch (median of {len(reference)})")
-        print(f"ratio engine/reference: {med_e / med_r:.2f}")
+        if args.wait_quiet:
+            wait_quiet(max_wait=args.max_wait)
+        runners = [("engine", engine), ("reference", reference)]
+        if r % 2:
+            runners.reverse()
+        got = {}
+        for name, runner in runners:
+            runs = []
+            for _ in range(args.epochs):
+                seconds, bg = timed(lambda: runner.epoch(args.samples))
+                runs.append((seconds, bg, runner.last_cpu))
+            scale = EPOCH / args.samples  # per 60,000 samples
+            got[name] = (statistics.median(t for t, _, _ in runs) * scale, max(bg for _, bg, _ in runs),
+                         statistics.median(c for _, _, c in runs) * scale)
+        (et, ebg, ec), (rt, rbg, rc) = got["engine"], got["reference"]
+        rounds.append((et, ebg, rt, rbg, ec, rc))
+        print(f"round {r + 1:2d}: engine {et:6.3f} s/epoch (cpu {ec:6.3f} s, bg {ebg:.2f}, threads "
+              f"{engine.last_threads})   reference {rt:6.3f} s/epoch (cpu {rc:6.3f} s, bg {rbg:.2f})   "
+              f"ratio {et / rt:.3f} (cpu {ec / rc:.3f})", flush=True)
+    summary("mnist engine", "numpy_mlp fast", rounds, args.max_bg)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process (both loops and the data): {peak:.0f} MiB")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -56,12 +56,15 @@ class OneLineErrors(click.Group):
 @click.option("--load-weights", type=click.Path(dir_okay=False), help="Start from weights saved earlier (.npz).")
 @click.option("--checkpoint", type=click.Path(file_okay=False), metavar="DIR",
               help="Write a checkpoint (weights, optimizer state, preset, metrics) to DIR after each epoch.")
+@click.option("--export-keras", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write DIR/model.py (the Keras code) and DIR/weights.npz: the preset's fresh weights, "
+              "--load-weights, or with --headless the trained ones.")
 @click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
               help="Continue the run checkpointed in DIR exactly where it stopped.")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
 def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, load_weights, checkpoint, resume, list_presets):
+        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
@@ -69,7 +72,7 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
     if click.get_current_context().invoked_subcommand:
         return refuse_options_before_subcommand()
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
-    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume)
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras)
     try:
         if list_presets:
             return print_presets()
@@ -77,7 +80,12 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
             return headless.resume(resume, overrides, opts)
         preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
+            if export_keras:
+                raise click.UsageError("--export-keras does not go with --summary (it exports, or with --headless "
+                                       "trains and then exports)")
             return print_summary(preset, as_json)
+        if export_keras and not headless_mode:
+            return headless.export(preset, opts)
         if not headless_mode:
             return open_app(preset, data_dir)
         return headless.train(preset, opts)

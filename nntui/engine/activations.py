@@ -100,12 +100,33 @@ class Softmax(Activation):
     description = "exp(z)/sum(exp(z)) over the last axis: class probabilities"
 
     def forward(self, z, out):
-        m = self.buffers.get("m", z.shape[:-1] + (1,), z.dtype)
-        np.max(z, axis=-1, keepdims=True, out=m)
-        np.subtract(z, m, out=out)
-        np.exp(out, out=out)
-        np.sum(out, axis=-1, keepdims=True, out=m)
-        return np.divide(out, m, out=out)
+        if not (z.flags.c_contiguous and out.flags.c_contiguous):
+            m = self.buffers.get("m_keep", z.shape[:-1] + (1,), z.dtype)
+            np.max(z, axis=-1, keepdims=True, out=m)
+            np.subtract(z, m, out=out)
+            np.exp(out, out=out)
+            np.sum(out, axis=-1, keepdims=True, out=m)
+            return np.divide(out, m, out=out)
+        # NumPy reduces a short last axis (a few classes) row by row, slowly: the row maxima come
+        # from a transposed copy (one vectorised pass per class) and the row sums from a product
+        # with a vector of ones (several times faster each on a batch of 10-class rows)
+        k = z.shape[-1]
+        z2, out2 = z.reshape(-1, k), out.reshape(-1, k)
+        rows = z2.shape[0]
+        zt = self.buffers.get("zt", (k, rows), z.dtype)
+        np.copyto(zt, z2.T)
+        m = self.buffers.get("m", (rows,), z.dtype)
+        np.max(zt, axis=0, out=m)
+        np.subtract(z2, m[:, None], out=out2)
+        np.exp(out2, out=out2)
+        np.matmul(out2, self._ones(k, z.dtype), out=m)
+        np.divide(out2, m[:, None], out=out2)
+        return out
+
+    def _ones(self, k, dtype):
+        ones = self.buffers.get("ones", (k,), dtype)
+        ones.fill(1)
+        return ones
 
     def backward(self, dy, z, a, out):
         s = self.buffers.get("s", a.shape[:-1] + (1,), a.dtype)

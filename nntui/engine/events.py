@@ -19,6 +19,8 @@ class RunStarted:
     initial_epoch: int = 0
     learning_rate: float = 0.0
     schedule: str | None = None  # the learning-rate schedule's Keras name (None: a fixed rate)
+    threads: int | None = None  # the BLAS threads asked for; None: chosen by the engine per layer
+    max_threads: int = 1  # the most BLAS threads a layer may use (the CPUs this process may use)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class EpochEnded:
     steps: int = 0
     final: bool = False  # no epoch follows (the last one, or early stopping ends the run here)
     learning_rate: float = 0.0  # the optimizer's rate at the epoch's end (Keras's logs["learning_rate"])
+    threads: int = 1  # the most BLAS threads a layer trains with at the epoch's end
 
     @property
     def loss(self) -> float:

@@ -55,8 +55,15 @@ class Loss:
         """Raise a ShapeError when this loss cannot score an output of this shape and activation."""
 
 
+def _clip(p, out):
+    """out = p clipped to [EPSILON, 1 - EPSILON] (two ufunc calls: np.clip's Python wrapper costs more
+    than the work on a batch of class probabilities)."""
+    np.maximum(p, EPSILON, out=out)
+    return np.minimum(out, 1.0 - EPSILON, out=out)
+
+
 def _log_clipped(p, out):
-    np.clip(p, EPSILON, 1.0 - EPSILON, out=out)
+    _clip(p, out)
     return np.log(out, out=out)
 
 
@@ -96,7 +103,7 @@ class CategoricalCrossentropy(_ClassCrossentropy):
         if fused:
             np.subtract(y_pred, y_true, out=out)
         else:
-            np.clip(y_pred, EPSILON, 1.0 - EPSILON, out=out)
+            _clip(y_pred, out)
             np.divide(y_true, out, out=out)
             np.negative(out, out=out)
         out *= out.dtype.type(1.0 / m)
@@ -152,7 +159,7 @@ class BinaryCrossentropy(Loss):
 
     def value(self, y_pred, y_true):
         p = self.buffers.get("p", y_pred.shape, y_pred.dtype)
-        np.clip(y_pred, EPSILON, 1.0 - EPSILON, out=p)
+        _clip(y_pred, p)
         total = np.dot(np.log(p).ravel(), y_true.ravel().astype(p.dtype, copy=False))
         np.subtract(1.0, p, out=p)
         total += np.dot(np.log(p).ravel(), (1.0 - y_true).ravel().astype(p.dtype, copy=False))
@@ -163,7 +170,7 @@ class BinaryCrossentropy(Loss):
             np.subtract(y_pred, y_true, out=out)
         else:
             p = self.buffers.get("p", y_pred.shape, y_pred.dtype)
-            np.clip(y_pred, EPSILON, 1.0 - EPSILON, out=p)
+            _clip(y_pred, p)
             np.subtract(p, y_true, out=out)
             out /= p
             np.subtract(1.0, p, out=p)

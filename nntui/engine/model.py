@@ -16,7 +16,10 @@ import numpy as np
 from .buffers import Buffers
 from .initializers import INITIALIZERS
 from .layers.base import Layer, WeightSpec, snake_case
+from .layers.conv import Conv2D
+from .layers.pooling import MaxPooling2D
 from .shapes import ShapeError, batch_shape
+from .threads import NO_GOVERNOR
 
 INPUT = "input"
 
@@ -139,6 +142,8 @@ class Model:
         self.dtype = np.dtype(np.float32)
         self.theta = self.grad = self.state = None
         self.buffers = Buffers()
+        #: While a run trains, its ThreadGovernor (BLAS threads per layer, see threads.py).
+        self.governor = NO_GOVERNOR
 
     def _default_inputs(self, index: int, given) -> list[str]:
         if given:
@@ -152,11 +157,8 @@ class Model:
             self.outputs == ([self.layers[-1].name] if self.layers else [])
 
     def layer(self, name: str) -> Layer:
-        """The layer called ``name``."""
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise KeyError(name)
+        """The layer called ``name`` (KeyError if there is none)."""
+        return {layer.name: layer for layer in self.layers}[name]
 
     # ------------------------------------------------------------------ graph
     def topological_order(self) -> list[int]:
@@ -205,9 +207,7 @@ class Model:
 
     def consumers(self) -> dict[str, list[int]]:
         """For each layer name (and ``input``), the indices of the layers that read it."""
-        out: dict[str, list[int]] = {INPUT: []}
-        for layer in self.layers:
-            out[layer.name] = []
+        out: dict[str, list[int]] = {INPUT: [], **{layer.name: [] for layer in self.layers}}
         for i, names in enumerate(self.inputs):
             for name in names:
                 out.setdefault(name, []).append(i)
@@ -299,8 +299,18 @@ class Model:
             layer.fused_output = False
             layer.is_output = layer.name in self.outputs
             layer.has_consumers = bool(consumers[layer.name])
+        self._wire_activation_handoffs(consumers)
         self.built = True
         return self
+
+    def _wire_activation_handoffs(self, consumers: dict[str, list[int]]) -> None:
+        """Each Conv2D read by a MaxPooling2D hands its activation derivative to the first such reader
+        (``MaxPooling2D.activation_source``), which applies it on its smaller pooled gradient."""
+        for j, layer in enumerate(self.layers):
+            if isinstance(layer, MaxPooling2D):
+                src = None if self.inputs[j][0] == INPUT else self.layer(self.inputs[j][0])
+                first = next(k for k in consumers[self.inputs[j][0]] if isinstance(self.layers[k], MaxPooling2D))
+                layer.activation_source = src if isinstance(src, Conv2D) and first == j else None
 
     def count_params(self) -> int:
         """All parameters (trainable and not)."""
@@ -331,13 +341,17 @@ class Model:
     def forward(self, x, training: bool = False) -> list[np.ndarray]:
         """Run the graph on batch ``x``; returns the outputs in ``self.outputs`` order."""
         values = {INPUT: x}
+        gov = self.governor
         for i in self._order:
             layer = self.layers[i]
             names = self.inputs[i]
+            gov.enter(i)
             if layer.multi_input:
                 values[layer.name] = layer.forward([values[n] for n in names], training)
             else:
                 values[layer.name] = layer.forward(values[names[0]], training)
+            gov.leave(i)
+        gov.outside()
         return [values[name] for name in self.outputs]
 
     def backward(self, output_grads: list[np.ndarray]) -> None:
@@ -360,6 +374,7 @@ class Model:
 
         for name, g in zip(self.outputs, output_grads):
             add(name, g)
+        gov = self.governor
         for i in reversed(self._order):
             layer = self.layers[i]
             dy = pending.pop(layer.name, None)
@@ -369,7 +384,9 @@ class Model:
                 continue
             if not layer.need_input_grad and not layer.grads:
                 continue
+            gov.enter(i)
             dx = layer.backward(dy)
+            gov.leave(i)
             if dx is None:
                 continue
             names = self.inputs[i]
@@ -378,3 +395,4 @@ class Model:
                     add(name, g)
             else:
                 add(names[0], dx)
+        gov.outside()

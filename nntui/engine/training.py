@@ -24,6 +24,7 @@ from .losses import Loss
 from .metrics import Accuracy, accuracy_for
 from .model import Model
 from .optimizers import Optimizer
+from .threads import NO_GOVERNOR, ThreadGovernor
 
 
 @dataclass
@@ -46,10 +47,15 @@ class Trainer:
 
     Several outputs: the total loss is the weighted mean of their losses (plain mean by default),
     as the source chapter says; Keras, by contrast, sums them.
+
+    ``threads``: the BLAS threads a run uses; None (the default) lets the engine choose them per
+    layer and notice busy cores (see :mod:`~nntui.engine.threads`), an int fixes them. It may be
+    changed between runs.
     """
 
     def __init__(self, model: Model, losses: Sequence[Loss], optimizer: Optimizer,
-                 loss_weights: Sequence[float] | None = None, *, seed: int | None = 0):
+                 loss_weights: Sequence[float] | None = None, *, seed: int | None = 0,
+                 threads: int | None = None):
         if not model.built:
             raise ValueError("build the model before compiling it")
         if len(losses) != len(model.outputs):
@@ -61,6 +67,9 @@ class Trainer:
         self.loss_weights = [w / total for w in weights]
         self.optimizer = optimizer
         self.seed = seed
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1 (or None to let the engine choose); it is {threads}")
+        self.threads = threads
         self.output_names = list(model.outputs)
         self.buffers = Buffers()
         self.shuffle_rng = np.random.default_rng(np.random.SeedSequence([seed or 0, 1]))
@@ -228,6 +237,7 @@ class TrainingRun:
         self._stop_requested = False
         self._pending_factor = 1.0
         self._lock = threading.Lock()
+        self.governor: ThreadGovernor | None = None  # BLAS threads while the run trains
         self._generator = self._run()
 
     def __iter__(self):
@@ -286,15 +296,24 @@ class TrainingRun:
         return math.ceil(len(self.train) / self.batch_size)
 
     def _run(self):
-        with flush_subnormals():
-            yield from self._loop()
+        gov = self.governor = ThreadGovernor(self.trainer.model, self.trainer.threads)
+        self.trainer.model.governor = gov
+        gov.start()
+        try:
+            with flush_subnormals():
+                yield from self._loop()
+        finally:
+            gov.finish()
+            self.trainer.model.governor = NO_GOVERNOR
 
     def _loop(self):
         tr, data, bs = self.trainer, self.train, self.batch_size
         n, steps = len(data), self.steps_per_epoch
         opt = tr.optimizer
+        gov = self.governor
         yield RunStarted(self.epochs, steps, bs, n, len(self.validation or ()), len(self.test or ()),
-                         self.initial_epoch, opt.learning_rate, getattr(opt.schedule, "name", None))
+                         self.initial_epoch, opt.learning_rate, getattr(opt.schedule, "name", None),
+                         threads=tr.threads, max_threads=gov.most)
         xb = np.empty((min(bs, n), *data.x.shape[1:]), data.x.dtype)
         ybs = [np.empty((min(bs, n), *t.shape[1:]), t.dtype) for t in data.targets]
         n_out = len(tr.losses)
@@ -315,7 +334,10 @@ class TrainingRun:
                 np.take(data.x, idx, axis=0, out=xb[:k])
                 for yb, t in zip(ybs, data.targets):
                     np.take(t, idx, axis=0, out=yb[:k])
+                s0 = time.perf_counter()
+                gov.begin_step()
                 total, losses, c, cnt = tr.train_step(xb[:k], [yb[:k] for yb in ybs])
+                gov.end_step(time.perf_counter() - s0)
                 global_step += 1
                 if not math.isfinite(total):
                     msg = (f"the loss became {total} at epoch {epoch}, step {step}; training stopped and the "
@@ -348,7 +370,8 @@ class TrainingRun:
             stopping = es is not None and es.update(epoch, logs, tr.model)
             yield from self._rate_change(epoch, step, global_step)
             yield EpochEnded(epoch, self.epochs, logs, seconds, train_seconds, seen / max(train_seconds, 1e-9),
-                             steps, final=stopping or epoch == self.epochs, learning_rate=opt.learning_rate)
+                             steps, final=stopping or epoch == self.epochs, learning_rate=opt.learning_rate,
+                             threads=gov.threads)
             if stopping:
                 reason, message = "early_stopping", es.message(epoch)
                 break

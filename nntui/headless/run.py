@@ -1,7 +1,10 @@
 """Headless training: the CLI's consumer of the engine's training generator.
 
-It prints Keras-like progress, writes metrics and checkpoints as the events arrive, and turns
-Ctrl+C and SIGTERM into a clean stop that keeps everything already written.
+It checks every output path first (:func:`check_run_outputs`: before the model, the data or a
+batch), prints Keras-like progress, writes metrics and checkpoints as the events arrive, turns
+Ctrl+C and SIGTERM into a clean stop that keeps everything already written, and at the end saves
+the weights and exports the Keras module (:func:`write_outputs`; :func:`export` does the export
+alone, without training).
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from pathlib import Path
 from typing import TextIO
 
 from ..engine.events import EpochEnded, RunEnded
+from ..preset.checkpoint import FILE as CHECKPOINT_FILE
 from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from ..preset.datasets import load_arrays
 from ..preset.errors import RunError
 from ..preset.format import download_size
+from ..preset.keras_export import MODEL_FILE, WEIGHTS_FILE, export_keras
+from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
-from ..preset.records import checkpoint_lines, event_record
-from ..preset.run import prepare_run
+from ..preset.records import checkpoint_lines, event_record, interrupted_record
+from ..preset.run import RunSetup, prepare_run
 from ..preset.weights_file import save_weights
 from .metrics_file import MetricsWriter
 from .progress import ProgressReporter
@@ -28,6 +34,7 @@ from .progress import ProgressReporter
 EXIT_NON_FINITE = 1
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+CHECKPOINT_FILES = (CHECKPOINT_FILE, "preset.toml", "metrics.jsonl")  # what --checkpoint DIR holds
 
 
 class Terminated(KeyboardInterrupt):
@@ -44,6 +51,7 @@ class Options:
     load_weights: str | None = None
     checkpoint: str | None = None
     resume: str | None = None
+    export_keras: str | None = None
 
 
 @contextmanager
@@ -78,10 +86,40 @@ def download_progress(stream: TextIO):
     return progress
 
 
+def check_run_outputs(opts: Options) -> None:
+    """Refuse at once (OutputError, one line naming the option and the path) an output of this run that
+    cannot be written: before the model is built, the data loaded or a batch trained."""
+    check_outputs(
+        files=[("--metrics-out", opts.metrics_out), ("--save-weights", opts.save_weights)],
+        folders=[("--checkpoint", opts.checkpoint, CHECKPOINT_FILES),
+                 ("--export-keras", opts.export_keras, (MODEL_FILE, WEIGHTS_FILE))],
+        in_place=["--metrics-out"])
+
+
+def write_outputs(setup: RunSetup, opts: Options, out: TextIO) -> None:
+    """The outputs written once the weights are final: ``--save-weights`` and ``--export-keras``."""
+    if opts.save_weights:
+        save_weights(setup.model, opts.save_weights)
+        out.write(f"Saved weights to {opts.save_weights}\n")
+    if opts.export_keras:
+        code, weights = export_keras(setup.preset, setup.model, opts.export_keras)
+        out.write(f"Wrote the Keras model to {code} and {weights} (python {code} trains it further)\n")
+
+
+def export(preset: Preset, opts: Options, out: TextIO | None = None) -> int:
+    """``--export-keras`` without training: the preset's fresh weights (its seed), or ``--load-weights``."""
+    out = out or sys.stdout
+    check_run_outputs(opts)
+    setup = prepare_run(preset, weights=opts.load_weights)
+    write_outputs(setup, opts, out)
+    return 0
+
+
 def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO | None = None,
           checkpoint: Checkpoint | None = None) -> int:
     """Train ``preset`` headless, printing to ``out``/``err`` (default: the current stdout/stderr); the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
+    check_run_outputs(opts)
     setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint)
     metrics_lines = []
     if checkpoint is not None:
@@ -98,13 +136,15 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None
     run = setup.fit(data, preset.training.epochs)
-    final = None
+    final, done = None, None  # the last event handled; the last epoch the run finished
     try:
         with sigterm_as_interrupt():
             for event in run:
-                reporter.handle(event)
-                if writer is not None:
+                if isinstance(event, EpochEnded):
+                    done = event
+                if writer is not None:  # on disk before the line that reports it
                     writer.write(event)
+                reporter.handle(event)
                 metrics_lines += checkpoint_lines([event_record(event)])
                 if isinstance(event, EpochEnded) and opts.checkpoint:
                     save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch, finished=event.final,
@@ -112,18 +152,20 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
                 final = event
     except KeyboardInterrupt as exc:
         run.close()
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
         if writer is not None:
+            if done is not None and writer.last_epoch < done.epoch:  # stopped between the epoch and its line
+                writer.write(done)
+            writer.write_record(interrupted_record(what, done.epoch if done else setup.initial_epoch))
             writer.close()
         out.write("\n")
         kept = "; the last checkpoint and the metrics written so far are kept" if (opts.checkpoint or writer) else ""
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
         err.write(f"nntui: {what}{kept}\n")
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-    if writer is not None:
-        writer.close()
-    if opts.save_weights:
-        save_weights(setup.model, opts.save_weights)
-        out.write(f"Saved weights to {opts.save_weights}\n")
+    finally:
+        if writer is not None:
+            writer.close()
+    write_outputs(setup, opts, out)
     if isinstance(final, RunEnded) and final.reason == "non_finite":
         return EXIT_NON_FINITE
     return 0

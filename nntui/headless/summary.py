@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.model import INPUT, Model, ShapeReport
+from ..engine.model import INPUT, GraphError, Model, ShapeReport
 from ..engine.shapes import format_shape
 from ..preset.format import readable_size
 
@@ -62,20 +62,38 @@ def summary_text(model: Model, report: ShapeReport, *, title: str | None = None,
     return "\n".join(out)
 
 
+def error_json(model: Model, report: ShapeReport) -> dict | None:
+    """The report's problem for scripts: ``kind`` 'shape' (a layer does not fit what it receives; ``layer``
+    its index), 'loss' (every layer fits but an output's loss or target does not; ``output`` its name)
+    or 'graph' (a cycle, an unknown input, a bad output name, no layers; ``layer`` or ``field``)."""
+    error = report.error
+    if error is None:
+        return None
+    if isinstance(error, GraphError):
+        data = {"kind": "graph", "layer": error.layer}
+        if error.field:
+            data["field"] = error.field
+    elif model.infer_shapes().ok:  # the layers alone fit: the loss check of full_check found it
+        data = {"kind": "loss", "output": report.rows[report.error_index].name}
+    else:
+        data = {"kind": "shape", "layer": report.error_index}
+    data["message"] = str(error)
+    return data
+
+
 def summary_json(model: Model, report: ShapeReport, *, name: str | None = None) -> dict:
-    """The summary as a JSON-ready dict; layers up to the first error, then ``error``."""
-    layers = []
-    for row in report.rows:
-        if row.output_shape is None or row.index == report.error_index:
-            break
-        layers.append({"name": row.name, "type": row.type, "inputs": list(row.inputs),
-                       "output_shape": list(row.output_shape), "params": row.params,
-                       "trainable_params": row.trainable_params})
+    """The summary as a JSON-ready dict: the rows of :func:`summary_text` (every layer, ``null`` where the
+    table shows '?'), the totals, then ``error`` (see :func:`error_json`) and ``warnings`` when there are any."""
+    layers = [{"name": row.name, "type": row.type, "inputs": list(row.inputs),
+               "output_shape": list(row.output_shape) if row.output_shape is not None else None,
+               "params": row.params, "trainable_params": row.trainable_params}
+              for row in report.rows]
     data = {"name": name or model.name, "input_shape": list(model.input_shape), "layers": layers,
             "outputs": list(model.outputs), "total_params": report.total_params,
             "trainable_params": report.trainable_params, "non_trainable_params": report.non_trainable_params}
-    if report.error is not None:
-        data["error"] = {"layer": report.error_index, "message": str(report.error)}
+    error = error_json(model, report)
+    if error is not None:
+        data["error"] = error
     if report.warnings:
         data["warnings"] = list(report.warnings)
     return data

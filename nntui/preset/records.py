@@ -62,3 +62,9 @@ def checkpoint_lines(records) -> list[str]:
     """The lines of a checkpoint's ``metrics.jsonl``: every record but the start (a resumed run has
     its own start)."""
     return [record_line(r) for r in records if r is not None and r.get("event") != "start"]
+
+
+def interrupted_record(reason: str, epochs_completed: int) -> dict:
+    """The last record of a run stopped from outside (``reason``: 'interrupted' for Ctrl+C,
+    'terminated' for SIGTERM), so that a reader following the file knows the run is over."""
+    return {"event": "done", "reason": reason, "epochs_completed": epochs_completed}

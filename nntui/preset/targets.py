@@ -24,6 +24,11 @@ class TargetRule:
     classes: int  # 0 for a continuous value
     description: str
 
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """How the classes read: '0' .. '9' for digits, 'even'/'odd' for parity, ... (empty for a value)."""
+        return CLASS_NAMES.get(self.name, tuple(str(i) for i in range(self.classes)))
+
     def classes_of(self, labels: np.ndarray) -> np.ndarray:
         """The class index (or value) for each label."""
         if self.name == "digit":
@@ -35,6 +40,7 @@ class TargetRule:
         return labels.astype(np.float32) / np.float32(9.0)
 
 
+CLASS_NAMES = {"parity": ("even", "odd"), "greater_than_4": ("0-4", "5-9")}
 TARGET_RULES = {r.name: r for r in (
     TargetRule("digit", 10, "the digit itself, one of 10 classes"),
     TargetRule("parity", 2, "1 if the digit is odd, else 0"),

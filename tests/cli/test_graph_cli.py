@@ -146,6 +146,7 @@ def test_summary_json_of_a_graph_error(tmp_path):
     result = run("--preset", path, "--summary", "--json")
     assert result.exit_code == 2
     data = json.loads(result.stdout)
+    assert data["error"]["kind"] == "graph"
     assert data["error"]["layer"] == 3 and "'c'" in data["error"]["message"]
 
 

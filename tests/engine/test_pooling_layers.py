@@ -190,10 +190,7 @@ def test_shape_error_when_the_pool_is_larger_than_the_input():
 
 
 # ---------------------------------------------------------------------- the activation hand-off
-from nntui.engine.layers import (
-    Concatenate,
-    handoff,
-)
+from nntui.engine.layers import Concatenate
 
 
 def conv_pool_model(activation, graph=False, pools=1):
@@ -229,21 +226,39 @@ def grads(model, x, training=True):
 
 @pytest.mark.parametrize("graph, pools", [(False, 1), (True, 1), (False, 2)], ids=["chain", "two-consumers", "two-pools"])
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "elu", "leaky_relu"])
-def test_max_pool_applies_the_conv_activation_derivative_on_the_pooled_gradient(activation, graph, pools, monkeypatch):
+def test_max_pool_applies_the_conv_activation_derivative_on_the_pooled_gradient(activation, graph, pools):
     model = conv_pool_model(activation, graph, pools)
     conv, pool = model.layer("conv"), model.layer("pool")
+    assert pool.activation_source is conv  # wired by Model.build
     x = batch((3, 6, 5, 2), seed=8)
     check_model_theta_gradient(model, x, training=True)
     model.forward(x, True)
-    assert pool._partner is conv and conv.handoff_claimed
+    assert pool._partner is conv
     if pools == 2:
-        assert model.layer("pool2")._partner is None  # one claimant per forward
+        pool2 = model.layer("pool2")
+        assert pool2.activation_source is None and pool2._partner is None  # one partner per Conv2D
     with_handoff = grads(model, x)
     assert conv.preactivated is None  # consumed by the conv's backward
-    monkeypatch.setattr(handoff, "ELIGIBLE", frozenset())
+    pool.activation_source = None  # the hand-off off: the conv applies its own derivative
     model.forward(x, True)
     assert pool._partner is None
     np.testing.assert_allclose(grads(model, x), with_handoff, rtol=1e-10, atol=1e-12)
+
+
+def test_the_hand_off_applies_only_to_the_array_the_conv_produced():
+    model = conv_pool_model("relu")
+    conv, pool = model.layer("conv"), model.layer("pool")
+    x = batch((2, 6, 5, 2), seed=10)
+    a = conv.forward(x, True)
+    pool.forward(a.copy(), True)  # equal values, another array: no hand-off
+    assert pool._partner is None
+    dx = pool.backward(batch((2, 3, 2, 3), seed=11))
+    assert conv.preactivated is None and dx is not None
+    pool.forward(a, True)
+    assert pool._partner is conv
+    conv.forward(x, False)  # a later inference forward ends what the training forward offered
+    pool.forward(a, True)
+    assert pool._partner is None
 
 
 def test_no_hand_off_in_inference_or_for_non_element_wise_activations():
@@ -251,6 +266,7 @@ def test_no_hand_off_in_inference_or_for_non_element_wise_activations():
     x = batch((2, 6, 5, 2), seed=9)
     model.forward(x, False)
     assert model.layer("pool")._partner is None
+    assert model.layer("pool").activation_source is model.layer("conv")
     for activation in ("linear", "softmax", "gelu"):
         other = conv_pool_model(activation)
         other.forward(x, True)

@@ -240,7 +240,7 @@ def test_save_weights_and_metrics_never_overwrite_silently(tmp_path, monkeypatch
             await pilot.pause()
             assert app.screen.__class__.__name__ == "TrainingSavePrompt"
             await pilot.press("enter")
-            await wait_for(pilot, lambda: (tmp_path / "small-weights.npz").exists() and not s._saving, 10, "save")
+            await wait_for(pilot, lambda: (tmp_path / "small-weights.npz").exists() and not s.saving, 10, "save")
             from nntui.preset import build_model
 
             fresh = build_model(preset.model)
@@ -264,7 +264,7 @@ def test_save_weights_and_metrics_never_overwrite_silently(tmp_path, monkeypatch
             await pilot.press("m")
             await pilot.pause()
             await pilot.press("enter")
-            await wait_for(pilot, lambda: (tmp_path / "small-metrics.jsonl").exists() and not s._saving, 10, "save")
+            await wait_for(pilot, lambda: (tmp_path / "small-metrics.jsonl").exists() and not s.saving, 10, "save")
             records = [json.loads(line) for line in (tmp_path / "small-metrics.jsonl").read_text().splitlines()]
             assert [r["event"] for r in records] == ["start", "epoch", "epoch", "done"]
             assert records[-1]["test_accuracy"] == pytest.approx(s.result.ended.test_accuracy)

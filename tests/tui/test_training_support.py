@@ -7,6 +7,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from nntui.data.mnist import MnistArrays
 from nntui.preset import loads
@@ -208,3 +209,65 @@ def test_pauses_are_not_training_time():
     epochs = [m.event for m in messages if type(m).__name__ == "TrainingEpoch"]
     assert len(epochs) == 1 and epochs[0].train_seconds < 2.0  # the 2 s pause is not in it
     assert epochs[0].samples_per_second > 540 / 2.0
+
+
+def test_each_phase_allows_its_keys():
+    from nntui.tui.training.phase import Phase
+
+    assert Phase.ENDED == "ended" and Phase("paused") is Phase.PAUSED  # compares with the plain names
+    assert [p for p in Phase if p.under_way] == [Phase.LOADING, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED,
+                                                 Phase.STOPPING]
+    assert Phase.RUNNING.allows("pause") and not Phase.PAUSED.allows("pause")
+    assert Phase.PAUSING.allows("resume") and not Phase.PAUSING.allows("save_weights")
+    assert Phase.PAUSED.allows("save_metrics") and not Phase.PAUSED.allows("save_metrics", weights=False)
+    assert Phase.ENDED.allows("again") and not Phase.ENDED.allows("again", saving=True)
+    assert Phase.PAUSED.allows("stop", saving=True)  # stopping never waits for a file
+    assert not Phase.STOPPING.allows("stop") and Phase.FAILED.allows("restart")
+    assert Phase.RUNNING.allows("back") is None  # not a run action: the screen decides
+
+
+def test_redraw_pacer_keeps_the_plots_within_their_budget():
+    from nntui.tui.training.pacing import (
+        ANATOMY_INTERVAL,
+        EPOCH_PLOT_INTERVAL,
+        MIN_PLOT_INTERVAL,
+        PLOT_BUDGET,
+        RedrawPacer,
+    )
+
+    pace = RedrawPacer()
+    pace.run_shown(10.0)
+    assert not pace.plots_due(10.0 + MIN_PLOT_INTERVAL - 0.01) and pace.plots_due(10.0 + MIN_PLOT_INTERVAL)
+    pace.plots_drawn(20.0, cost=0.01)  # cheap plots: every MIN_PLOT_INTERVAL
+    assert pace.plot_due == 20.0 + MIN_PLOT_INTERVAL
+    pace.plots_drawn(30.0, cost=0.3)  # slow plots: at most PLOT_BUDGET of the time
+    assert pace.plot_due == pytest.approx(30.0 + 0.3 / PLOT_BUDGET)
+    pace.epoch_ended()  # the validation point soon after the last draw
+    assert pace.plot_due == 30.0 + EPOCH_PLOT_INTERVAL
+    assert pace.anatomy_turn(40.0, paused=False) and not pace.anatomy_turn(40.5, paused=False)
+    assert pace.anatomy_turn(40.5, paused=True)  # a pause shows it at once
+    assert not pace.anatomy_turn(40.5 + ANATOMY_INTERVAL - 0.01, False)
+    assert pace.anatomy_turn(40.5 + ANATOMY_INTERVAL, False)
+
+
+def test_head_state_and_end_of_run_texts():
+    from nntui.engine.events import RunEnded
+    from nntui.tui.training.head import state_text
+    from nntui.tui.training.phase import Phase
+    from nntui.tui.training.run_facts import RunResult, Snapshot
+    from nntui.tui.training.summary import end_notice, summary_text
+
+    snap = Snapshot(epoch=2, step=13, phase="validation")
+    assert state_text(Phase.LOADING, None, "Loading MNIST…", None).plain == "◌ Loading MNIST…"
+    assert state_text(Phase.RUNNING, snap, "", None).plain == "● validating"
+    assert state_text(Phase.PAUSED, snap, "", None).plain == "❚❚ paused at epoch 2, batch 13"
+    done = RunEnded("completed", 3, test_logs={"loss": 0.25, "accuracy": 0.9})
+    assert state_text(Phase.ENDED, snap, "", RunResult(done)).plain == "✓ test accuracy 90.00%"
+    stopped = RunEnded("stopped", 1, test_logs={"loss": 0.5, "accuracy": 0.8}, message="stopped by the user")
+    text, kind = end_notice(stopped)
+    assert kind == "info" and text.startswith("■ Stopped by the user; the weights so far are kept.")
+    assert text.endswith("Test loss 0.5000 · test accuracy 80.00%.")
+    assert end_notice(done) == (None, "info")
+    assert end_notice(RunEnded("non_finite", 0, message="the loss became inf"))[1] == "error"
+    summary = summary_text(RunResult(done), n_test=200).plain
+    assert summary.startswith("✓ Training completed after 3 epochs.") and "accuracy 90.00%" in summary

@@ -5,10 +5,11 @@ from __future__ import annotations
 from .base import Layer, WeightSpec, snake_case
 from .conv import Conv2D
 from .core import Activation, Dense, Dropout, Flatten, Reshape
+from .lstm import LSTM
 from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D
-from .recurrent import LSTM, SimpleRNN
+from .recurrent import SimpleRNN
 
 LAYER_TYPES: dict[str, type[Layer]] = {}
 

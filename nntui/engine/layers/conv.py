@@ -4,16 +4,20 @@ The kernel is stored in Keras's layout ``(kh, kw, in_channels, filters)``, so it
 ``(kh*kw*in_channels, filters)`` is the matrix that multiplies the im2col rows
 ``(n*oh*ow, kh*kw*in_channels)``; the product is already the NHWC output.
 
-Speed: the batch is split into chunks whose im2col matrix fits in about ``chunk_bytes`` (so it stays
-in the CPU cache between the copy and the product). When the whole batch fits in one chunk the
+Speed: the batch is split into chunks whose im2col matrix fits in about ``chunk_bytes``, the cache a
+core has to itself as the machine reports it (so it stays in the cache between the copy and the
+product). When the whole batch fits in one chunk the
 columns are kept for backward; otherwise backward recomputes them chunk by chunk, which is cheaper
 than streaming a large matrix through memory twice. A 1x1 convolution with stride 1 and no padding
 multiplies the input itself. Inside a model the bias directly follows the kernel in the flat
 parameter vector, so ``[kernel; bias]`` is one matrix: a column of ones in the im2col matrix makes
 the product add the bias and the weight-gradient product return the bias gradient, with no
-separate passes over the output. The activation is applied in place on the product; when a
-MaxPooling2D reads the output, the pooling layer applies the activation's derivative on its
-smaller gradient (see handoff.py).
+separate passes over the output. The activation is applied in place on the product.
+
+The activation hand-off: when a MaxPooling2D reads the output, the model wires the two
+(``MaxPooling2D.activation_source``, see :meth:`Model.build`) and the pooling layer applies the
+activation's derivative on its pooled gradient, a quarter of the size for 2x2 pools, instead of
+this layer doing it on the full-size one; its backward then sets :attr:`Conv2D.preactivated`.
 """
 
 from __future__ import annotations
@@ -22,26 +26,16 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..config import Field
+from ..machine import core_cache_bytes
 from .base import Layer, WeightSpec
 from .core import activation_field, use_bias_field
-from .handoff import eligible, offer, withdraw
-from .im2col import (
-    Window,
-    col2im,
-    column_sums,
-    im2col,
-    require_image,
-    require_window_fits,
-)
+from .im2col import col2im, column_sums, im2col
+from .window import Window, padding_field, require_image, require_window_fits
 
-PADDINGS = ("valid", "same")
-
-
-def padding_field() -> Field:
-    """The ``padding`` setting shared by convolution and pooling."""
-    return Field("padding", "choice", "valid",
-                 'valid: only whole windows (the output shrinks); same: zero-pad so that out = ceil(in / stride)',
-                 choices=PADDINGS)
+#: Activations that act element by element and whose derivative follows from their output alone:
+#: at each pooling window's winner the output equals the pooled maximum, so a MaxPooling2D reading
+#: the output can apply the derivative on its pooled gradient.
+HANDOFF_ACTIVATIONS = frozenset({"relu", "leaky_relu", "elu", "sigmoid", "tanh"})
 
 
 class Conv2D(Layer):
@@ -61,8 +55,9 @@ class Conv2D(Layer):
               choices=("glorot_uniform", "he_normal", "orthogonal", "zeros")),
         Field("bias_initializer", "choice", "zeros", "how the bias starts", choices=("zeros", "ones")),
     )
-    #: Target size in bytes of one chunk's im2col matrix (cache blocking); tuned on a 4 MB L2.
-    chunk_bytes: int = 5 << 19
+    #: Target size in bytes of one chunk's im2col matrix (cache blocking); None: the cache one core
+    #: has to itself (machine.core_cache_bytes, the L2 on most CPUs).
+    chunk_bytes: int | None = None
 
     def setup(self):
         c = self.config
@@ -72,7 +67,15 @@ class Conv2D(Layer):
         self.padding = c["padding"]
         self.use_bias = c["use_bias"]
         self._cols_kept = False
-        withdraw(self)
+        #: The output of the last forward in training mode (what a hand-off partner must receive).
+        self.training_output = None
+        #: Set by the hand-off partner's backward: the gradient it returned, already dL/dz.
+        self.preactivated = None
+
+    @property
+    def hands_off_activation(self) -> bool:
+        """Whether a MaxPooling2D reading the output may apply this layer's activation derivative."""
+        return self.config["activation"] in HANDOFF_ACTIVATIONS and not self.fused_output
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape):
@@ -111,7 +114,8 @@ class Conv2D(Layer):
                 self._wb, self._gb = wb, gb
         self.width = self.depth + (self._wb is not None)  # columns of the im2col matrix
         per_sample = g.oh * g.ow * self.width * self.dtype.itemsize
-        self.chunk = max(1, int(self.chunk_bytes // max(per_sample, 1)))
+        budget = self.chunk_bytes if self.chunk_bytes is not None else core_cache_bytes()
+        self.chunk = max(1, int(budget // max(per_sample, 1)))
         self._cols_kept = False
 
     def _chunks(self, n):
@@ -165,14 +169,12 @@ class Conv2D(Layer):
         if self.use_bias and self._wb is None:
             z2 += self.weights["bias"]
         a = self.activate(z)
-        if training and eligible(self):
-            offer(self, a)  # a MaxPooling2D reading ``a`` may apply the activation's derivative for us
-        else:
-            withdraw(self)
+        self.training_output = a if training else None
+        self.preactivated = None
         return a
 
     def _dz(self, dy):
-        """dL/dz from dL/da, unless a max-pooling consumer already applied the derivative (see handoff)."""
+        """dL/dz from dL/da, unless the max-pooling partner already applied the derivative (hand-off)."""
         pre, self.preactivated = self.preactivated, None
         if pre is None:
             return self.activation_backward(dy)

@@ -12,9 +12,10 @@ mask instead, a window whose maximum is tied (common on MNIST, whose blank borde
 activations) would pass its gradient on once per tied position. The winners are found in backward
 from the kept input and output, so inference pays nothing for them.
 
-When the input comes straight from a Conv2D with an element-wise activation, MaxPooling2D applies
-that activation's derivative on its pooled gradient, a quarter of the size for 2x2 pools, instead
-of the Conv2D doing it on the full-size one (see handoff.py).
+When the input comes straight from a Conv2D with an element-wise activation, the model wires the
+two (``activation_source``, set in :meth:`Model.build`) and MaxPooling2D applies that activation's
+derivative on its pooled gradient, a quarter of the size for 2x2 pools, instead of the Conv2D
+doing it on the full-size one (see conv.py).
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ import numpy as np
 from ..activations import get_activation
 from ..config import Field
 from .base import Layer
-from .conv import padding_field
-from .handoff import claim
-from .im2col import Window, require_image, require_window_fits
+from .window import Window, padding_field, require_image, require_window_fits
 
 
 class _Pooling2D(Layer):
@@ -110,13 +109,18 @@ class MaxPooling2D(_Pooling2D):
 
     def setup(self):
         super().setup()
-        self._partner = None
+        #: The Conv2D whose activation derivative this layer applies on its pooled gradient, wired
+        #: by the model when that layer's output is this layer's input (None: no hand-off).
+        self.activation_source = None
+        self._partner = None  # the source during one training forward and its backward
         self._partner_acts = {}
 
     def forward(self, x, training):
-        # a producer with an element-wise activation lets us apply its derivative on the pooled
-        # gradient (see handoff.py): at each window's winner its output equals our maximum
-        self._partner = claim(x) if training and self.need_input_grad else None
+        # at each window's winner the source's output equals our maximum, so its activation's
+        # derivative can be applied on our pooled gradient; only on exactly the array it produced
+        src = self.activation_source
+        self._partner = src if (training and self.need_input_grad and src is not None and src.training_output is x
+                                and src.hands_off_activation) else None
         xp = self._padded(x)
         self._xp = xp
         out = self._pool_windows(xp, x.shape[0], np.maximum)

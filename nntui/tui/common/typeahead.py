@@ -18,7 +18,12 @@ from textual import events
 
 TICK = 1 / 50  # seconds between checks
 IDLE_CPU = TICK / 20  # CPU seconds per tick below which the process counts as idle
-MAX_WAIT = 1.0  # never hold a key longer than this after the previous one
+#: Once nothing is queued and the screen has focus, a key waits at most this long for the process to
+#: go idle (a worker thread may keep it busy for good)...
+MAX_WAIT = 1.0
+#: ...while a key whose screen is still opening or whose messages are still queued waits for them
+#: (on a loaded machine a dialog can take seconds to open) up to this long.
+MAX_PENDING = 15.0
 
 
 def app_is_settled(app) -> bool:
@@ -30,15 +35,20 @@ def app_is_settled(app) -> bool:
     return screen.is_mounted and screen.focused is not None
 
 
-async def wait_until_settled(app, max_wait: float = MAX_WAIT) -> None:
-    """Return once the app has nothing queued and the process stops working, or after ``max_wait``."""
+async def wait_until_settled(app, max_wait: float = MAX_WAIT, max_pending: float = MAX_PENDING) -> None:
+    """Return once the app has nothing queued and the process stops working.
+
+    A busy process (a training thread, say) holds a settled app's key at most ``max_wait``; an app still
+    opening a screen or handling messages holds it until that is done, at most ``max_pending``.
+    """
     start = monotonic()
     while True:
         cpu = process_time()
         await asyncio.sleep(TICK)
-        if monotonic() - start >= max_wait:
+        waited = monotonic() - start
+        if app_is_settled(app) and (process_time() - cpu < IDLE_CPU or waited >= max_wait):
             return
-        if process_time() - cpu < IDLE_CPU and app_is_settled(app):
+        if waited >= max_pending:
             return
 
 

@@ -155,18 +155,31 @@ class TrainingAnatomy(Widget):
         self._strips_key = None
 
     def set_info(self, info) -> None:
-        """The run's fixed facts (training_worker.RunInfo)."""
+        """The run's fixed facts (run_facts.RunInfo)."""
         self.info = info
         self._strips = None
         self.refresh()
 
     def show(self, snapshot) -> None:
-        """The live values (training_worker.Snapshot); redrawn only if a shown value changed."""
+        """The live values (run_facts.Snapshot); redrawn only if a shown value changed."""
         old = self.snapshot
         self.snapshot = snapshot
         if old is None or self._shown(old) != self._shown(snapshot):
             self._strips = None
             self.refresh()
+
+    def offer(self, snapshot, visible: bool) -> None:
+        """Show ``snapshot`` if the picture is on screen, else keep it for :meth:`catch_up`."""
+        if visible:
+            self.show(snapshot)
+        else:
+            self.snapshot_pending = snapshot
+
+    def catch_up(self) -> None:
+        """Show the snapshot kept while hidden (its tab was just opened)."""
+        pending, self.snapshot_pending = self.snapshot_pending, None
+        if pending is not None:
+            self.show(pending)
 
     @staticmethod
     def _shown(s):

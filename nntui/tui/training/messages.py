@@ -30,15 +30,15 @@ class TrainingReady(Message, bubble=False):
     def __init__(self, info, state, data, curves, rows, drawn=None) -> None:
         super().__init__()
         self.drawn = drawn  # set by the screen once it has drawn the run's facts
-        self.info = info  # training_worker.RunInfo
-        self.state = state  # training_worker.TrainedState
-        self.data = data  # training_worker.JobData
-        self.curves = curves  # training_worker.Curves (a continued run's past)
+        self.info = info  # run_facts.RunInfo
+        self.state = state  # common.trained_state.TrainedState
+        self.data = data  # run_facts.JobData
+        self.curves = curves  # common.live_history.Curves (a continued run's past)
         self.rows = rows  # ((epoch, logs, seconds), ...) of past epochs
 
 
 class TrainingProgress(Message, bubble=False):
-    """A cumulative snapshot of the run (training_worker.Snapshot); only the newest matters.
+    """A cumulative snapshot of the run (run_facts.Snapshot); only the newest matters.
 
     ``drawn`` (a threading.Event, or None) is set by the screen once the frame showing the snapshot
     is drawn: the worker waits for it (at most FRAME_WAIT), so the UI thread's drawing does not run
@@ -71,7 +71,7 @@ class TrainingEpoch(Message, bubble=False):
 
 
 class TrainingEnded(Message, bubble=False):
-    """The run is over (training_worker.RunResult: the engine's RunEnded, confusion matrix, misfits)."""
+    """The run is over (run_facts.RunResult: the engine's RunEnded, confusion matrix, misfits)."""
 
     def __init__(self, result) -> None:
         super().__init__()

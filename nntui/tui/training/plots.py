@@ -77,7 +77,7 @@ class TrainingPlot(PlotextPlot):
         self._cache = None
 
     def show(self, curves) -> None:
-        """New data (a training_worker.Curves); drawn at the next refresh."""
+        """New data (a live_history.Curves); drawn at the next refresh."""
         if curves is self.curves:
             return
         self.curves = curves

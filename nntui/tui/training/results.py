@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ..common.css import tcss
+from .summary import summary_text
 
 DIGIT_WIDTH = 28
 DIGIT_ROWS = 14
@@ -166,9 +167,9 @@ class TrainingResults(VerticalScroll):
         self.query_one(TrainingConfusion).show(None, ())
         self.query_one("#results-digits").remove_children()
 
-    def show(self, summary: Text | str, result) -> None:
-        """Fill in from a training_worker.RunResult."""
-        self.query_one("#results-summary", Static).update(summary)
+    def show(self, result, n_test: int = 0) -> None:
+        """Fill in from a run_facts.RunResult (``n_test``: the test images, when it has no confusion matrix)."""
+        self.query_one("#results-summary", Static).update(summary_text(result, n_test))
         has_matrix = result is not None and result.confusion is not None
         self.query_one("#results-matrix-title").display = has_matrix
         self.query_one(TrainingConfusion).show(result.confusion if has_matrix else None,

@@ -1,71 +1,59 @@
 """The training screen: live curves, progress, the anatomy of the run, epoch table, results.
 
-Push it on any app::
-
-    app.push_screen(TrainingScreen(preset, data_dir))
-
-It starts at once: data loading and training run in a thread worker (:mod:`nntui.tui.training.worker`)
-that consumes the engine's one generator and only posts messages (:mod:`nntui.tui.training.messages`).
+Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
+and training run in a thread worker (:mod:`.worker`) that consumes the engine's one generator and only
+posts messages (:mod:`.messages`). The screen routes them to widgets that own what they show: the head
+(:mod:`.head`), the notice line (:mod:`.notice`), the plots, the anatomy, the epoch table
+(:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
+:class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
-from the current weights), r restart from fresh weights, w save the weights, m save the metrics,
-escape/b back to the builder.
+from the current weights), r restart from fresh weights, w save the weights, m save the metrics
+(:mod:`.saving`), 1/2/3 the tabs, escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
-:class:`~nntui.tui.training.worker.TrainedState` (model, trainer, epochs trained, history).
-A later TrainingScreen for a preset whose model spec is equal (``app.trained.matches(preset)``)
-continues from those weights; the builder may drop it (``app.trained = None``) when the model changes.
-
-Its key actions live in :mod:`.training_keys` and the drawing of the head, epoch table and summary in
-:mod:`.training_drawing` (mixins of :class:`TrainingScreen`); :class:`TrainingHarnessApp` lives in
-:mod:`.training_harness` and is re-exported here.
+:class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
+spec is equal (``app.trained.matches(preset)``) continues from those weights; the builder may drop it
+(``app.trained = None``) when the model changes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
+from ...preset.weights_file import WeightsError
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
-from .drawing import PAUSED, RUNNING, TrainingDrawing
-from .keys import TrainingKeys
-from .plots import TrainingPlot, TrainingPlotPanel
-from .progress import TrainingProgressBar
+from .curves import TrainingCurves
+from .epoch_table import TrainingEpochTable
+from .head import TrainingHead
+from .notice import TrainingNoticeLine
+from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
+from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
+from .saving import save_prompt, save_run_file
+from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
 APP_ATTRIBUTE = "trained"  # where the kept TrainedState lives on the app
-# Every frame the UI thread draws is CPU (and GIL) taken from the training thread (which waits while
-# a snapshot is drawn), so while training the screen redraws little: the head with each snapshot
-# (5 a second), the anatomy once a second,
-# the plots (the costliest: ~10 ms each in plotext) every 2 s or less often when they are slow to
-# draw (at most PLOT_BUDGET of the time), after an epoch's end (its validation point) unless they
-# were drawn less than EPOCH_PLOT_INTERVAL ago, and at once on a pause and at the end of the run.
-PLOT_BUDGET = 0.015
-MIN_PLOT_INTERVAL = 2.0
-EPOCH_PLOT_INTERVAL = 2.0
-ANATOMY_INTERVAL = 1.0
-PAUSED_REDRAW_DELAY = 0.03  # on a pause the head is drawn first, the rest this much later
-# The worker's BLAS calls release the GIL many times per batch; with Python's default 5 ms switch
-# interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
-# every redraw. While this screen is up, threads hand the GIL over after at most 0.5 ms.
-SWITCH_INTERVAL = 0.0005
 COMPACT_WIDTH = 110
 COMPACT_HEIGHT = 30
 
 
-class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
+class TrainingScreen(Screen):
     """Trains ``preset`` and shows it live.
 
     Optional arguments (tests, benchmarks, snapshots): ``arrays`` (MnistArrays to use instead of
@@ -99,6 +87,11 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         Binding("3", "tab('tab-results')", "Results", show=False),
     ]
 
+    phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
+    """Where the current run is; the head and the footer follow it."""
+    saving: var[bool] = var(False, init=False, bindings=True)
+    """Whether a file is being written (the keys that would change the weights wait)."""
+
     def __init__(self, preset: Preset, data_dir: str | None = None, *, arrays=None, deterministic: bool = False,
                  pause_at: int | None = None, continue_training: bool = True,
                  interval: float = PROGRESS_INTERVAL, checkpoint_dir: str | None = None, name: str | None = None,
@@ -112,69 +105,46 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         self.continue_training = continue_training
         self.interval = interval
         self.checkpoint_dir = checkpoint_dir
-        self.phase = "loading"  # loading, running, pausing, paused, stopping, ended, failed
         self.control: RunControl | None = None
         self.state: TrainedState | None = None
-        self.data = None
-        self.info = None
-        self.snapshot = None
-        self.result = None
+        self.data = None  # run_facts.JobData: the datasets, kept for the next run
+        self.info = None  # run_facts.RunInfo of the current run
+        self.snapshot = None  # run_facts.Snapshot, the newest of the current run
+        self.result = None  # run_facts.RunResult once the current run has ended
         self.epoch_events: list = []  # EpochEnded of this screen's runs (timings without pauses)
-        self.loading_text = "Loading MNIST…"
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
-        self._plot_due = 0.0
-        self._plot_drawn = 0.0
-        self._anatomy_due = 0.0
-        self._rows: list = []  # (epoch, logs, seconds) shown in the table
-        self._table_short = None
-        self._saving = False
+        self._pace = RedrawPacer()  # the frame budget (see .pacing)
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
     # ------------------------------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        with Vertical(id="training-head"):
-            with Horizontal(id="training-titlebar"):
-                yield Static(id="training-title")
-                yield Static(id="training-state")
-            with Horizontal(id="training-progress"):
-                yield Static(id="training-epoch")
-                yield TrainingProgressBar(id="training-bar")
-                yield Static(id="training-speed")
-        yield Static(id="training-notice")
-        with TabbedContent(initial="tab-live", id="training-tabs"):
+        # the hot path (5 snapshots a second) never queries the DOM: the screen keeps its widgets
+        self._head = TrainingHead(self.preset.name, deterministic=self.deterministic, id="training-head")
+        self._notice = TrainingNoticeLine(id="training-notice")
+        self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
+        self._results = TrainingResults(id="training-results")
+        self._curves = TrainingCurves(id="training-plots")
+        self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
+        yield self._head
+        yield self._notice
+        with TabbedContent(initial="tab-live", id="training-tabs") as self._tabs:
             with TabPane("Curves", id="tab-live"):
-                with Horizontal(id="training-plots"):
-                    yield TrainingPlotPanel("loss", id="plot-loss")
-                    yield TrainingPlotPanel("accuracy", id="plot-acc")
+                yield self._curves
                 with Horizontal(id="training-lower"):
-                    yield TrainingAnatomy(id="anatomy-wide")
-                    yield DataTable(id="training-epochs", show_cursor=False, zebra_stripes=True)
+                    yield self._anatomies[0]
+                    yield self._table
             with TabPane("Anatomy", id="tab-anatomy"):
-                yield TrainingAnatomy(id="anatomy-compact")
+                yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
-                yield TrainingResults(id="training-results")
+                yield self._results
         yield Footer()
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
-        # the hot path (10 snapshots a second) never queries the DOM
-        self._plots = list(self.query(TrainingPlot))
-        self._anatomies = list(self.query(TrainingAnatomy))
-        self._bar = self.query_one("#training-bar", TrainingProgressBar)
-        self._epoch_label = self.query_one("#training-epoch", Static)
-        self._speed = self.query_one("#training-speed", Static)
-        self._state_label = self.query_one("#training-state", Static)
-        self._tabs = self.query_one(TabbedContent)
-        self._speed.display = not self.deterministic
-        table = self.query_one("#training-epochs", DataTable)
-        table.can_focus = False
-        self._table_columns("accuracy")
         self._layout_for(self.size.width, self.size.height)
-        self._title()
-        self._status()
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
             previous = None
@@ -184,11 +154,11 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         self._layout_for(event.size.width, event.size.height)
 
     def _layout_for(self, width: int, height: int) -> None:
+        """Below 110x30 the anatomy leaves the curves tab for a tab of its own."""
         compact = width < COMPACT_WIDTH or height < COMPACT_HEIGHT
         self.set_class(compact, "-compact")
-        if self._table_short is not None and self._table_short == compact:
-            self._table_columns(self.info.acc_key or "accuracy" if self.info else "accuracy")
-        tabs = self.query_one(TabbedContent)
+        self._head.compact = self._table.compact = compact
+        tabs = self._tabs
         if compact:
             tabs.show_tab("tab-anatomy")
         else:
@@ -201,38 +171,32 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
             self.control.close()
         sys.setswitchinterval(self._switch_interval)
 
+    def watch_phase(self, phase: Phase) -> None:
+        self._head.phase = phase
+
     # ------------------------------------------------------------------------------------- runs
     @property
     def running(self) -> bool:
         """Whether a run is under way (loading, training, paused or stopping)."""
-        return self.phase in ("loading", "running", "pausing", "paused", "stopping")
-
-    @property
-    def trained_state(self) -> TrainedState | None:
-        """The model/trainer this screen trains (also on ``app.trained``)."""
-        return self.state
+        return self.phase.under_way
 
     def start(self, previous: TrainedState | None) -> None:
         """Start a run in the worker: continue from ``previous`` (same model spec) or from fresh weights."""
         self._runs += 1
         self.control = RunControl(pause_at=self.pause_at if self._runs == 1 else None)
         self.result = None
-        self.phase = "loading"
         self.snapshot = None
-        self._notice(None)
+        self.phase = Phase.LOADING
+        self._notice.say(None)
         if previous is None:
-            self._rows = []
-            self.query_one("#training-epochs", DataTable).clear()
-            for plot in self.query(TrainingPlot):
-                plot.show(None)
-            self.query_one(TrainingResults).clear()
+            self._table.clear_epochs()
+            self._curves.show(None)
+            self._results.clear()
         else:
-            self.query_one(TrainingResults).clear("The test results appear here when this run ends.")
+            self._results.clear("The test results appear here when this run ends.")
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
                           arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
         self._work(job)
-        self._status()
-        self.refresh_bindings()
 
     def _checkpoint_dir(self) -> str | None:
         """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
@@ -247,38 +211,23 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
 
     # ------------------------------------------------------------------------------------- messages
     def on_training_loading(self, message: msg.TrainingLoading) -> None:
-        self.loading_text = message.text
-        bar = self.query_one("#training-bar", TrainingProgressBar)
-        if message.total:
-            bar.update(message.done or 0, message.total)
-        self._progress_row()
-        self._status()
+        self._head.loading(message.text, message.done, message.total)
 
     def on_training_ready(self, message: msg.TrainingReady) -> None:
         self.info, self.state, self.data = message.info, message.state, message.data
         setattr(self.app, APP_ATTRIBUTE, self.state)
-        if self.control is not None and self.control.paused:
-            self.phase = "pausing"
-        else:
-            self.phase = RUNNING
-        self.query_one("#plot-acc", TrainingPlotPanel).set_acc_key(self.info.acc_key)
-        self._rows = list(message.rows)
-        self._table_columns(self.info.acc_key or "accuracy")
-        for anatomy in self.query(TrainingAnatomy):
+        self._head.ready(self.info)
+        self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
+        self._curves.set_acc_key(self.info.acc_key)
+        self._table.show_epochs(message.rows, self.info.acc_key)
+        for anatomy in self._anatomies:
             anatomy.set_info(self.info)
-        for plot in self._plots:
-            plot.show(message.curves)
-        self._plot_due = time.perf_counter() + MIN_PLOT_INTERVAL  # nothing new to plot before that
-        bar = self.query_one("#training-bar", TrainingProgressBar)
-        bar.update(0, max(1, (self.info.epochs - self.info.initial_epoch) * self.info.steps_per_epoch))
+        self._curves.show(message.curves)
+        self._pace.run_shown(time.perf_counter())
         if self.info.continued:
-            self._notice(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
-                         f"{'s' if self.info.initial_epoch != 1 else ''}); press s then r to restart from fresh "
-                         "weights.", "info")
-        self._title()
-        self._progress_row()
-        self._status()
-        self.refresh_bindings()
+            self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
+                             f"{'s' if self.info.initial_epoch != 1 else ''}); press s then r to restart from "
+                             "fresh weights.", "info")
         if message.drawn is not None:
             self.call_after_refresh(message.drawn.set)
 
@@ -286,102 +235,156 @@ class TrainingScreen(TrainingKeys, TrainingDrawing, Screen):
         s = message.snapshot
         self.snapshot = s
         now = time.perf_counter()
+        self._head.show_snapshot(s)
         if s.paused:
-            if self.phase in (RUNNING, "pausing", PAUSED):
-                self.phase = PAUSED
+            if self.phase in (Phase.RUNNING, Phase.PAUSING, Phase.PAUSED):
+                self.phase = Phase.PAUSED
             pressed = self.key_times.pop("pause", None)
             if pressed is not None:
                 self.ack_latencies.append(now - pressed)
-        self._progress_row()
-        self._status()
         if s.curves is not None and s.paused:
             # the paused state first (a cheap frame); the plots catch up a moment later
             self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_curves(s.curves, time.perf_counter()))
-        elif s.curves is not None and now >= self._plot_due:
+        elif s.curves is not None and self._pace.plots_due(now):
             self._show_curves(s.curves, now)
-        if s.paused or now >= self._anatomy_due:
+        if self._pace.anatomy_turn(now, s.paused):
             # In a frame of its own: Textual repaints the box around all the regions changed in one
             # frame, so the head (top) and the anatomy (bottom) together would repaint the whole screen.
-            self._anatomy_due = now + ANATOMY_INTERVAL
             if s.paused:
                 self.set_timer(PAUSED_REDRAW_DELAY, lambda: self._show_anatomy(s))
             else:
                 self.call_after_refresh(self._show_anatomy, s, message)
                 return
-        if s.paused:
-            self.set_timer(PAUSED_REDRAW_DELAY, self.refresh_bindings)
         self.call_after_refresh(message.done)  # the worker waits for the frame (see TrainingProgress)
 
     def _show_anatomy(self, s, message: msg.TrainingProgress | None = None) -> None:
+        compact_shown = self._tabs.active == "tab-anatomy"
         for anatomy in self._anatomies:
-            if anatomy.display and (anatomy.id != "anatomy-compact" or self._tabs.active == "tab-anatomy"):
-                anatomy.show(s)
-            else:
-                anatomy.snapshot_pending = s
+            anatomy.offer(s, anatomy.display and (anatomy.id != "anatomy-compact" or compact_shown))
         if message is not None:  # the worker waits for the anatomy's frame too
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for anatomy in self._anatomies:
-            pending = anatomy.snapshot_pending
-            if pending is not None:
-                anatomy.snapshot_pending = None
-                anatomy.show(pending)
+            anatomy.catch_up()
 
     def _show_curves(self, curves, now: float) -> None:
-        cost = sum(p.render_seconds for p in self._plots)
-        self._plot_drawn = now
-        for plot in self._plots:
-            plot.show(curves)
-        self._plot_due = now + max(MIN_PLOT_INTERVAL, cost / PLOT_BUDGET)
+        cost = self._curves.render_seconds
+        self._curves.show(curves)
+        self._pace.plots_drawn(now, cost)
 
     def on_training_epoch(self, message: msg.TrainingEpoch) -> None:
         ev = message.event
         self.epoch_events.append(ev)
-        self._add_row(ev.epoch, ev.logs, ev.seconds)
-        # show the epoch's validation point soon (with the next snapshot, or a second after the last draw)
-        self._plot_due = min(self._plot_due, self._plot_drawn + EPOCH_PLOT_INTERVAL)
+        self._table.add_epoch(ev.epoch, ev.logs, ev.seconds)
+        self._pace.epoch_ended()  # its validation point soon
 
     def on_training_ended(self, message: msg.TrainingEnded) -> None:
         result = message.result
         self.result = result
-        self.phase = "ended"
         self.control = None
-        ended = result.ended
         if result.snapshot is not None:
             self.snapshot = result.snapshot
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
+        self._head.show_result(result)
+        self.phase = Phase.ENDED
         if result.curves is not None:
             self._show_curves(result.curves, time.perf_counter())
-        self.query_one(TrainingResults).show(self._summary(result), result)
-        if ended.reason == "non_finite":
-            message = ended.message[:1].upper() + ended.message[1:]
-            self._notice(f"✗ {message} (escape: back to the builder)", "error")
-        elif ended.reason == "stopped":
-            what = ended.message[:1].upper() + ended.message[1:] if ended.message else "Stopped"
-            self._notice(f"■ {what}; the weights so far are kept. {self._test_line(ended)}", "info")
-            self.query_one(TabbedContent).active = "tab-results"
-        elif ended.reason == "early_stopping":
-            what = ended.message[:1].upper() + ended.message[1:] if ended.message else "Stopped early"
-            self._notice(f"✓ {what}. {self._test_line(ended)}", "info")
-            self.query_one(TabbedContent).active = "tab-results"
-        else:
-            self._notice(None)
-            self.query_one(TabbedContent).active = "tab-results"
-        self._progress_row()
-        self._status()
-        self.refresh_bindings()
+        self._results.show(result, self.info.n_test if self.info else 0)
+        self._notice.say(*end_notice(result.ended))
+        if result.ended.reason != "non_finite":  # a loss that is not finite: the curves show the explosion
+            self._tabs.active = "tab-results"
 
     def on_training_notice(self, message: msg.TrainingNotice) -> None:
         self.notify(message.text, severity=message.severity, timeout=8)
 
     def on_training_failed(self, message: msg.TrainingFailed) -> None:
-        self.phase = "failed"
         self.control = None
-        self._notice(f"✗ {message.text}", "error")
-        self._status()
-        self.refresh_bindings()
+        self.phase = Phase.FAILED
+        self._notice.say(f"✗ {message.text}", "error")
+
+    # ------------------------------------------------------------------------------------- keys
+    def check_action(self, action: str, parameters) -> bool | None:
+        allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
+        if allowed is not None:
+            return allowed
+        if action == "tab" and parameters and parameters[0] == "tab-anatomy":
+            return self.has_class("-compact")
+        return True
+
+    def action_pause(self) -> None:
+        if self.control is None:
+            return
+        self.key_times["pause"] = time.perf_counter()
+        self.control.pause()
+        self.phase = Phase.PAUSING
+
+    def action_resume(self) -> None:
+        if self.control is None:
+            return
+        self.control.resume()
+        self.phase = Phase.RUNNING
+
+    def action_step(self) -> None:
+        if self.control is None:
+            return
+        if self.phase == Phase.RUNNING:
+            self.action_pause()
+            return
+        self.key_times["pause"] = time.perf_counter()
+        self.control.step()
+        self.phase = Phase.PAUSING
+
+    def action_stop(self) -> None:
+        if self.control is None:
+            return
+        self.control.stop()
+        self.phase = Phase.STOPPING
+
+    def action_again(self) -> None:
+        if self.running:
+            return
+        previous = self.state if self.state is not None and self.state.matches(self.preset) else None
+        self._tabs.active = "tab-live"
+        self.start(previous)
+
+    def action_restart(self) -> None:
+        if self.running:
+            return
+        self._tabs.active = "tab-live"
+        self.epoch_events.clear()
+        self.start(None)
+
+    def action_back(self) -> None:
+        if self.control is not None:
+            self.control.close()  # the weights after the last finished batch stay on app.trained
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self._tabs.active = tab
+
+    def action_save_weights(self) -> None:
+        self._save("weights")
+
+    def action_save_metrics(self) -> None:
+        self._save("metrics")
+
+    @work(group="save", exit_on_error=False)
+    async def _save(self, kind: str) -> None:
+        """Ask where, then write in a thread; the keys that would change the weights wait meanwhile."""
+        path = await self.app.push_screen_wait(save_prompt(kind, self.preset.name))
+        if not path:
+            return
+        self.saving = True
+        try:
+            text, severity = await asyncio.to_thread(save_run_file, kind, self.state, path), "information"
+        except (WeightsError, OSError) as exc:
+            text, severity = f"Could not save: {exc}", "error"
+        finally:
+            self.saving = False
+        self.notify(text, severity=severity)
 
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]

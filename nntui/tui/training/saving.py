@@ -1,0 +1,39 @@
+"""Saving what a run produced: its weights (.npz, Keras-style names) and its metrics (JSON lines).
+
+The screen asks where with a :class:`~.save_prompt.TrainingSavePrompt` (which never overwrites a file
+silently) and writes in a thread worker with :func:`save_run_file`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ...preset.atomic import atomic_write
+from ...preset.weights_file import save_weights
+from ..common.trained_state import TrainedState
+from .save_prompt import TrainingSavePrompt
+
+def save_prompt(kind: str, preset_name: str) -> TrainingSavePrompt:
+    """The dialog that asks where to save ``kind`` ('weights' or 'metrics')."""
+    if kind == "weights":
+        return TrainingSavePrompt("Save the trained weights (.npz)", f"{preset_name}-weights.npz", ".npz",
+                                  "Weights as .npz (Keras-style names). Enter to save, Escape to cancel.")
+    return TrainingSavePrompt("Save the metrics (JSON lines)", f"{preset_name}-metrics.jsonl", ".jsonl",
+                              "One JSON object per epoch and per run end. Enter to save, Escape to cancel.")
+
+
+def save_run_file(kind: str, state: TrainedState, path: str) -> str:
+    """Write the weights or the metrics records of ``state`` to ``path``; what was done, in one line.
+
+    Raises WeightsError or OSError when the file cannot be written.
+    """
+    if kind == "weights":
+        save_weights(state.model, path)
+        return f"Saved the weights to {path}"
+    records = list(state.history.records)
+    data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    atomic_write(path, lambda fh: fh.write(data))
+    return f"Saved {len(records)} metrics records to {path}"
+
+
+__all__ = ["save_prompt", "save_run_file"]
