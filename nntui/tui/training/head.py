@@ -25,13 +25,17 @@ from .phase import Phase
 from .progress import TrainingProgressBar
 
 
-def title_text(preset_name: str, info) -> Text:
-    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known."""
+def title_text(preset_name: str, info, learning_rate: float | None = None) -> Text:
+    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known; ``learning_rate``:
+    the current rate when it is no longer the run's first (a schedule, or + and -), shown bright."""
     if info is None:
         return Text.assemble(("Training ", "bold"), (f'"{preset_name}"', "bold"))
+    rate = info.learning_rate if not learning_rate else learning_rate
+    changed = abs(rate - info.learning_rate) > 1e-12 * max(rate, info.learning_rate)
     return Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
-                         (f" · {info.total_params:,} params · {info.optimizer} lr {info.learning_rate:g} · batch "
-                          f"{info.batch_size} · {info.n_train:,} images", "dim"))
+                         (f" · {info.total_params:,} params · {info.optimizer} lr ", "dim"),
+                         (f"{rate:.4g}", "bold yellow" if changed else "dim"),
+                         (f" · batch {info.batch_size} · {info.n_train:,} images", "dim"))
 
 
 def state_text(phase: Phase, snapshot, loading_text: str, result) -> Text:
@@ -121,6 +125,7 @@ class TrainingHead(Vertical):
     def show_snapshot(self, snapshot) -> None:
         """The newest progress snapshot (run_facts.Snapshot)."""
         self.snapshot = snapshot
+        self._set(self._title, title_text(self.preset_name, self.info, snapshot.learning_rate))
         self._draw()
 
     def show_result(self, result) -> None:

@@ -1,12 +1,12 @@
 """What the training worker tells the screen: the run's fixed facts, its live snapshot, its result.
 
-Frozen dataclasses and the two helpers that fill them in:
-:func:`layer_text` for the anatomy's layer lines and :func:`confusion_matrix` for the results.
+Frozen dataclasses and the helpers that fill them in: :func:`layer_text` for the anatomy's layer
+lines, :func:`confusion_matrix` and :func:`run_result` for the results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -118,3 +118,36 @@ def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
     """k x k counts: rows are the true class, columns the predicted one."""
     pred = np.clip(pred.astype(np.int64), 0, k - 1)
     return np.bincount(true.astype(np.int64) * k + pred, minlength=k * k).reshape(k, k)
+
+
+MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
+               "greater_than_4": ["0-4", "5-9"]}
+
+
+def run_result(ended: RunEnded, data, curves: Curves, snapshot: Snapshot, plans) -> RunResult:
+    """The end of a run with its confusion matrix and some misclassified test images (``data``: the
+    run's RunData, ``plans``: its output plans; ``snapshot`` the last one, shown with ``curves``)."""
+    snap = replace(snapshot, curves=curves)
+    preds = ended.test_predictions
+    y_test = getattr(data.arrays, "y_test", None)
+    if not preds or y_test is None:
+        return RunResult(ended, curves=curves, snapshot=snap)
+    index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
+    if index is None or index >= len(preds):
+        return RunResult(ended, curves=curves, snapshot=snap)
+    rule = plans[index].rule
+    true = rule.classes_of(np.asarray(y_test))
+    pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
+    k = rule.classes
+    cm = confusion_matrix(true, pred, k)
+    names = tuple(CLASS_NAMES.get(rule.name, [str(i) for i in range(k)]))
+    wrong = np.flatnonzero(pred != true)
+    images = getattr(data.arrays, "x_test", None)
+    picked = []
+    for j in wrong[:MAX_MISCLASSIFIED]:
+        digit = int(y_test[j])
+        t_text = names[true[j]] if rule.name == "digit" else f"{names[true[j]]} ({digit})"
+        picked.append((np.asarray(images[j]) if images is not None else None, t_text,
+                       names[min(max(pred[j], 0), k - 1)], int(j)))
+    return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap)

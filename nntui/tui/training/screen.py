@@ -7,9 +7,10 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 (:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
 :class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
-Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
-from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs, escape/b back to the builder.
+Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double and halve the learning
+rate (running or paused, from the next batch on), t/Enter train again (continuing from the current
+weights), r restart from fresh weights, w save the weights, m save the metrics (:mod:`.saving`), 1/2/3
+the tabs, escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -75,6 +76,9 @@ class TrainingScreen(Screen):
         Binding("n", "step", "Step"),
         Binding("full_stop", "step", "Step", show=False),
         Binding("s", "stop", "Stop"),
+        Binding("plus", "learning_rate(2)", "lr×2"),
+        Binding("equals_sign", "learning_rate(2)", "lr×2", show=False),
+        Binding("minus", "learning_rate(0.5)", "lr÷2"),
         Binding("t", "again", "Train again"),
         Binding("enter", "again", "Train again", show=False),
         Binding("r", "restart", "Restart"),
@@ -341,6 +345,11 @@ class TrainingScreen(Screen):
             return
         self.control.stop()
         self.phase = Phase.STOPPING
+
+    def action_learning_rate(self, factor: float) -> None:
+        """+ and -: the learning rate times ``factor`` from the next batch on (the worker says the new rate)."""
+        if self.control is not None:
+            self.control.scale_learning_rate(factor)
 
     def action_again(self) -> None:
         if self.running:
