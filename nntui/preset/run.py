@@ -26,6 +26,7 @@ from .build import OutputPlan, build_model, full_check, make_trainer, output_pla
 from .checkpoint import Checkpoint, restore_checkpoint
 from .datasets import MNIST_TEST, MNIST_TRAIN, check_input_shape, make_datasets
 from .errors import RunError
+from .fixes import find_fixes
 from .memory import available_memory, estimate, refusal
 from .preset import Preset
 from .weights_file import load_weights
@@ -82,12 +83,20 @@ class RunSetup:
 
 
 def model_error_line(preset: Preset, report: ShapeReport) -> str:
-    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit."""
+    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit. For a layer whose
+    input has the wrong rank or size, the advice is the first fix that nntui knows makes the misfit go
+    away (:func:`~nntui.preset.fixes.find_fixes`: the model's likely mistake first, such as a Conv2D
+    below Flatten moved back above it), not the layer's own guess; merges and losses keep theirs."""
     i = report.error_index
     if i is None:
         field = getattr(report.error, "field", None)
         return f"{preset.source}: {'model.' + field if field else 'model'}: {report.error}"
-    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
+    text, reason = str(report.error), getattr(report.error, "reason", None)
+    found = find_fixes(preset, limit=1)
+    if reason and found.fixes and found.misfit.kind == "layer":
+        fix = found.fixes[0]
+        text = f"{reason} Fix: {fix.title}" + (f" (in the app: {fix.by_hand})." if fix.keys else ".")
+    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {text}"
 
 
 def check_memory(preset: Preset, model: Model) -> None:

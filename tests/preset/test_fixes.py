@@ -94,3 +94,13 @@ def test_an_output_fix_moves_the_output_and_its_loss():
     assert new.model.outputs[1] == "parity" and new.model.outputs[0] != "digit"
     assert set(new.training.loss) == set(new.model.outputs)
     assert check_preset(new).ready
+
+
+def test_the_command_line_teaches_the_likely_mistake_not_the_engines_reshape():
+    """A Conv2D after Flatten and Dense(64) on 28x28 images: move it above Flatten, not input_shape [8, 8, 1]."""
+    from nntui.preset.run import model_error_line
+    p = loads(next(c for c in CASES if c.id == "conv2d-after-flatten-dense").text, "case.toml")
+    line = model_error_line(p, check_preset(p).report)
+    assert line.startswith("case.toml: model.layers[2] (conv2d): Conv2D needs 4-D input")
+    assert "Fix: Move conv2d above flatten, where the data are still an image (in the app: shift+↑ ×2 on conv2d)." in line
+    assert "8, 8" not in line and "\n" not in line

@@ -9,6 +9,8 @@ with None. Without a known fix it says so and quotes the engine's advice.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.binding import Binding
@@ -23,10 +25,14 @@ from ..common.safe_lists import SafeOptionList
 
 MARKS = {"added": "+", "removed": "−", "moved": "↕", "changed": "", "input": ""}
 MAX_ROWS = 5
+DIALOG_WIDTH = 110  # as fix_chooser.tcss has it
+FRAME = 6  # the dialog's border and padding, and room for the list's scroll bar
 
 
 def params_text(count: int, partial: bool) -> str:
-    """'407,050', or '401,920 so far' when rows below a misfit could not be counted."""
+    """'407,050', '401,920 so far' when rows below a misfit could not be counted, '?' when none could."""
+    if partial and not count:
+        return "?"
     return f"{count:,}" + (" so far" if partial else "")
 
 
@@ -54,10 +60,12 @@ def change_lines(rows: tuple[RowChange, ...], indent: str = "  ") -> list[list]:
     return lines
 
 
-def fix_prompt(fix: Fix) -> Content:
-    """One fix as the chooser lists it: title, how to make it by hand, the rows, the parameters, the outcome."""
-    outcome = ([("  ✓ then ready to train", "bold $text-success")] if fix.next_problem is None
-               else [(f"  then: {fix.next_problem}", "dim")])
+def fix_prompt(fix: Fix, width: int = DIALOG_WIDTH - FRAME) -> Content:
+    """One fix as the chooser lists it: title, how to make it by hand, the rows, the parameters, the outcome
+    (what still does not fit afterwards, wrapped to ``width`` under its own indent)."""
+    then = "\n".join(textwrap.wrap(fix.next_problem or "", max(20, width), initial_indent="  then: ",
+                                   subsequent_indent="        "))
+    outcome = [("  ✓ then ready to train", "bold $text-success")] if fix.next_problem is None else [(then, "dim")]
     params = [("  params ", "dim"), params_text(fix.params_before, fix.partial_before), " → ",
               (params_text(fix.params_after, fix.partial_after), "bold")]
     lines = [[(fix.title, "bold")], [(f"  by hand: {fix.by_hand}", "italic dim")], *change_lines(fix.rows),
@@ -113,10 +121,11 @@ class FixChooserScreen(Dialog[Fix | None]):
 
     def _options(self) -> list[Option | None]:
         options: list[Option | None] = []
+        width = min(DIALOG_WIDTH, self.app.size.width) - FRAME
         for k, fix in enumerate(self.report.fixes):
             if k:
                 options.append(None)
-            options.append(Option(fix_prompt(fix), id=str(k)))
+            options.append(Option(fix_prompt(fix, width), id=str(k)))
         return options
 
     def on_mount(self) -> None:
