@@ -108,3 +108,28 @@ def test_plus_while_running_doubles_the_rate_from_the_next_batch():
             await pilot.pause()
             assert s.state.trainer.optimizer.learning_rate == pytest.approx(0.002)
     asyncio.run(go())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_the_rate_halved_twice_shows_two_markers_and_the_values(snap_compare, size):
+    """mnist on the synthetic digits, paused at batch 10: -, ten batches one by one, - again."""
+    from nntui.preset import load_preset
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "paused",
+                       what="the pause")
+        s = app.screen
+        await pilot.press("minus")
+        for step in range(11, 21):
+            await pilot.press("n")
+            await wait_for(pilot, lambda: s.snapshot.global_step == step and s.phase == "paused", 10, "one step")
+        await pilot.press("minus")
+        await wait_for(pilot, lambda: s.snapshot.learning_rate == pytest.approx(0.00025), 10, "halved twice")
+        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()
+
+    preset = load_preset("mnist").with_overrides(epochs=3, batch_size=32)
+    app = TrainingHarnessApp(lambda: TrainingScreen(preset, arrays=ARRAYS, deterministic=True, pause_at=10))
+    app.ENABLE_COMMAND_PALETTE = False
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -2,7 +2,7 @@
 
 ::
 
-    Training "mnist" · 407,050 params · rmsprop lr 0.001 · batch 128 · 54,000 images      ❚❚ paused at epoch 2, batch 13
+    Training "mnist" · rmsprop lr 0.001 · 407,050 params · batch 128 · 54,000 images      ❚❚ paused at epoch 2, batch 13
     Epoch 2/5 batch 13/422         ━━━━━━━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━  41%          31.2k samples/s
 
 The head owns what it shows: the run's facts (``info``), the newest snapshot, the loading text, the
@@ -26,16 +26,17 @@ from .progress import TrainingProgressBar
 
 
 def title_text(preset_name: str, info, learning_rate: float | None = None) -> Text:
-    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known; ``learning_rate``:
-    the current rate when it is no longer the run's first (a schedule, or + and -), shown bright."""
+    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known, the learning rate
+    first (it changes: a schedule, or + and -; ``learning_rate`` is the current one, bright once it differs
+    from the run's first)."""
     if info is None:
         return Text.assemble(("Training ", "bold"), (f'"{preset_name}"', "bold"))
     rate = info.learning_rate if not learning_rate else learning_rate
     changed = abs(rate - info.learning_rate) > 1e-12 * max(rate, info.learning_rate)
     return Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
-                         (f" · {info.total_params:,} params · {info.optimizer} lr ", "dim"),
-                         (f"{rate:.4g}", "bold yellow" if changed else "dim"),
-                         (f" · batch {info.batch_size} · {info.n_train:,} images", "dim"))
+                         (f" · {info.optimizer} lr ", "dim"), (f"{rate:.4g}", "bold yellow" if changed else "dim"),
+                         (f" · {info.total_params:,} params · batch {info.batch_size} · {info.n_train:,} images",
+                          "dim"))
 
 
 def state_text(phase: Phase, snapshot, loading_text: str, result) -> Text:

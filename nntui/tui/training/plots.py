@@ -224,7 +224,7 @@ class TrainingPlot(PlotextPlot):
         for x, rate in c.rate_marks:
             if x0 <= x <= x1:
                 plt.vline(x, RATE_COLOR)
-                plt.text(rate_label(rate), x, top, color=RATE_COLOR, alignment="left")
+                plt.text(rate_label(rate), x, top, color=RATE_COLOR, background="default", alignment="left")
 
 
 def _rgb(c) -> Style:
