@@ -110,6 +110,22 @@ def test_plus_while_running_doubles_the_rate_from_the_next_batch():
     asyncio.run(go())
 
 
+def test_a_rate_above_ten_is_refused_with_a_notice():
+    async def go():
+        app = harness(small_preset(epochs=2, optimizer='type = "sgd", learning_rate = 4'), pause_at=2)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "paused",
+                           what="the pause")
+            s = app.screen
+            await pilot.press("plus")
+            await wait_for(pilot, lambda: s.snapshot.learning_rate == pytest.approx(8), 10, "the doubled rate")
+            await pilot.press("plus")
+            await wait_for(pilot, lambda: any("stays 8" in str(n.message) for n in app._notifications), 10,
+                           "the notice")
+            assert s.snapshot.learning_rate == pytest.approx(8) and len(s.snapshot.curves.rate_marks) == 1
+    asyncio.run(go())
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_the_rate_halved_twice_shows_two_markers_and_the_values(snap_compare, size):
     """mnist on the synthetic digits, paused at batch 10: -, ten batches one by one, - again."""
