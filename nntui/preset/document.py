@@ -9,7 +9,7 @@ with the same :class:`~nntui.engine.config.Field` rules the preset loader uses) 
 The methods named after the edits (``insert_layer``, ``set_loss``, ...) do both in one call. Faces
 (the Textual app) observe the revision and re-render; they never mutate the preset themselves.
 
-:meth:`PresetDocument.check` asks the model (``build_model`` + ``full_check``) whether the layers
+:meth:`PresetDocument.check` asks the model (:func:`~.model_check.check_preset`) whether the layers
 fit, and caches the answer per revision. Nothing here imports textual.
 """
 
@@ -219,7 +219,7 @@ class PresetDocument:
         return self.apply(graph_edits.toggle_output(self._preset, index, self.check()))
 
     def set_target(self, output: str | None, rule: str) -> bool:
-        """How ``output``'s target comes from the digit label (None: the only output)."""
+        """How ``output``'s target comes from the label (None: the only output)."""
         return self.apply(settings_edits.set_target(self._preset, output, rule))
 
     def set_loss_weight(self, output: str, weight) -> bool:
@@ -241,6 +241,19 @@ class PresetDocument:
     def set_training(self, **values) -> bool:
         """Set batch_size, epochs, seed, validation_split and/or limit (validated)."""
         return self.apply(settings_edits.set_training(self._preset, **values))
+
+    def set_dataset(self, dataset: str) -> bool:
+        """Train on another data set: its own settings at their defaults, the input shape following
+        its samples when they do not fit, MNIST's digit rules replaced by the label elsewhere."""
+        return self.apply(settings_edits.set_dataset(self._preset, dataset))
+
+    def set_data(self, **values) -> bool:
+        """Set the data set's own settings (path, samples, noise, ...; validated)."""
+        return self.apply(settings_edits.set_data(self._preset, **values))
+
+    def data_sizes(self):
+        """The data set's sizes as far as they are known (the check's, cached per revision)."""
+        return self.check().sizes
 
     def set_name(self, name: str) -> bool:
         """Rename the preset."""

@@ -9,14 +9,12 @@ stopping settings would not load again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import prod
 
 from ..engine.config import ConfigError
 from ..engine.model import LayerRow, Model, ShapeReport
 from .build import build_model, full_check
+from .data_source import DataSizes, data_sizes, input_shape_problem
 from .preset import Preset, check_output_names
-
-MNIST_VALUES = 28 * 28
 
 
 def monitor_choices(p: Preset) -> list[str]:
@@ -56,8 +54,10 @@ def early_stopping_problem(p: Preset) -> str | None:
 class CheckResult:
     """What the model says about the current preset.
 
-    ``report`` is the ShapeReport of ``full_check`` (shapes, then loss against output). ``input_error``
-    is set when the input shape cannot hold an MNIST image; ``empty`` when there is no layer yet.
+    ``report`` is the ShapeReport of ``full_check`` (shapes, then loss against output and the data
+    set's classes). ``input_error`` is set when the input shape cannot hold one of the data set's
+    samples, ``data_error`` when its file cannot be used; ``empty`` when there is no layer yet.
+    ``sizes`` are the data set's sizes as far as they are known.
     """
 
     model: Model | None
@@ -65,6 +65,8 @@ class CheckResult:
     input_error: str | None = None
     crash: str | None = None
     settings_error: str | None = None
+    data_error: str | None = None
+    sizes: DataSizes | None = None
 
     @property
     def empty(self) -> bool:
@@ -75,7 +77,7 @@ class CheckResult:
     def ready(self) -> bool:
         """Whether the model can be trained as it is."""
         return (self.report.ok and not self.empty and self.input_error is None and self.crash is None
-                and self.settings_error is None)
+                and self.settings_error is None and self.data_error is None)
 
     @property
     def problem(self) -> str | None:
@@ -84,6 +86,8 @@ class CheckResult:
             return self.crash
         if self.report.error is not None:
             return str(self.report.error)
+        if self.data_error is not None:
+            return self.data_error
         if self.input_error is not None:
             return self.input_error
         if self.empty:
@@ -93,30 +97,26 @@ class CheckResult:
         return None
 
 
-def input_problem(p: Preset) -> str | None:
-    """Why the input shape cannot hold the data set's samples (None when it can)."""
-    shape = p.model.input_shape
-    if p.data.dataset == "mnist" and prod(shape) != MNIST_VALUES:
-        shown = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-        return (f"MNIST images have 784 values (28x28) but the input shape {shown} holds "
-                f"{prod(shape):,}; use (784,), (28, 28) or (28, 28, 1).")
-    return None
-
-
 def check_preset(p: Preset) -> CheckResult:
-    """What the model says about ``p``: shapes, loss against output, input shape, settings."""
-    input_error = input_problem(p)
+    """What the model says about ``p``: shapes, loss against output and the data set's classes, input
+    shape, data set, settings."""
+    shape = p.model.input_shape
+    sizes = data_sizes(p)
+    input_error = input_shape_problem(p, sizes)
+    input_error = input_error + "." if input_error else None
+    data_error = f"{sizes.problem_field}: {sizes.problem}" if sizes.problem else None
     try:
         model = build_model(p.model)
-        report = full_check(p, model)
+        report = full_check(p, model, sizes)
     except Exception as exc:  # a bug below us must not take the editor down
         rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
                 for i, ls in enumerate(p.model.layers)]
-        report = ShapeReport((None, *p.model.input_shape), rows, [], error=exc)
+        report = ShapeReport((None, *shape), rows, [], error=exc)
         return CheckResult(None, report, input_error,
-                           crash=f"internal error while checking the model ({type(exc).__name__}: {exc})")
-    return CheckResult(model, report, input_error, settings_error=settings_problem(p))
+                           crash=f"internal error while checking the model ({type(exc).__name__}: {exc})",
+                           data_error=data_error, sizes=sizes)
+    return CheckResult(model, report, input_error, settings_error=settings_problem(p), data_error=data_error,
+                       sizes=sizes)
 
 
-__all__ = ["CheckResult", "check_preset", "early_stopping_problem", "input_problem", "monitor_choices",
-           "settings_problem"]
+__all__ = ["CheckResult", "check_preset", "early_stopping_problem", "monitor_choices", "settings_problem"]

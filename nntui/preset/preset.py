@@ -17,10 +17,10 @@ from ..engine.losses import ALIASES, LOSSES
 from ..engine.model import automatic_names
 from ..engine.optimizers import OPTIMIZERS
 from ..engine.schedules import create_schedule
+from .data_spec import DataSpec, parse_data
 from .errors import PresetError
-from .targets import TARGET_RULES
+from .targets import TARGET_RULES, rule_problem
 
-DATASETS = ("mnist",)
 MAX_EPOCHS = 10_000
 MAX_BATCH = 1 << 16
 
@@ -67,15 +67,6 @@ class TrainingSpec:
     #: Keras's learning-rate schedule: its ``type`` and settings (defaults filled; ``initial_learning_rate``
     #: only when given, else the optimizer's rate), or None for a fixed rate
     learning_rate_schedule: dict[str, Any] | None = None
-
-
-@dataclass
-class DataSpec:
-    """Where the data comes from and how much of it is used."""
-
-    dataset: str = "mnist"
-    validation_split: float = 0.0
-    limit: int | None = None
 
 
 @dataclass
@@ -275,16 +266,6 @@ def parse_schedule(raw, learning_rate: float, path: str = "training.learning_rat
     return {"type": schedule.name, **config}
 
 
-def parse_data(raw) -> DataSpec:
-    """Validate the ``[data]`` table."""
-    raw = _table(raw, "data")
-    _check_keys(raw, ("dataset", "validation_split", "limit"), "data")
-    dataset = _field(Field("dataset", "choice", "mnist", choices=DATASETS), raw, "data")
-    split = _field(Field("validation_split", "float", 0.0, min=0.0, max=1.0, max_exclusive=True), raw, "data")
-    limit = _field(Field("limit", "int", None, min=1, allow_none=True, max_value=10**9), raw, "data")
-    return DataSpec(dataset, split, limit)
-
-
 def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) -> Preset:
     """Validate a whole preset mapping (as tomllib returns it); raises PresetError naming the field."""
     try:
@@ -304,6 +285,7 @@ def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) 
         model = parse_model(raw["model"])
         training = parse_training(raw["training"])
         check_output_names(model, training)
+        check_target_rules(training, data)
         _check_monitor(model, training, data)
     except ConfigError as exc:
         raise PresetError(source, exc.field, exc.reason) from None
@@ -333,6 +315,14 @@ def check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
         missing = [o for o in outputs if o not in training.loss]
         if missing:
             raise ConfigError("training.loss", f"no loss for output(s) {', '.join(missing)}")
+
+
+def check_target_rules(training: TrainingSpec, data: DataSpec) -> None:
+    """The digit rules (parity, ...) only for MNIST; every other set's targets are its labels."""
+    for output, rule in (training.targets or {}).items():
+        problem = rule_problem(rule, data.dataset)
+        if problem:
+            raise ConfigError(f"training.targets.{output}", problem)
 
 
 def _check_monitor(model: ModelSpec, training: TrainingSpec, data: DataSpec) -> None:

@@ -2,7 +2,7 @@
 
 ::
 
-    Training "mnist" · rmsprop lr 0.001 · 407,050 params · batch 128 · 54,000 images      ❚❚ paused at epoch 2, batch 13
+    Training "mnist" · rmsprop lr 0.001 on MNIST 28x28, 10 classes, 54,000 train · 407,050 params · batch 128   ❚❚ paused
     Epoch 2/5 batch 13/422         ━━━━━━━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━  41%          31.2k samples/s
 
 The head owns what it shows: the run's facts (``info``), the newest snapshot, the loading text, the
@@ -35,8 +35,8 @@ def title_text(preset_name: str, info, learning_rate: float | None = None) -> Te
     changed = abs(rate - info.learning_rate) > 1e-12 * max(rate, info.learning_rate)
     return Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
                          (f" · {info.optimizer} lr ", "dim"), (f"{rate:.4g}", "bold yellow" if changed else "dim"),
-                         (f" · {info.total_params:,} params · batch {info.batch_size} · {info.n_train:,} images",
-                          "dim"))
+                         (f" on {info.data_text or f'{info.n_train:,} samples'} · {info.total_params:,} params · "
+                          f"batch {info.batch_size}", "dim"))
 
 
 def state_text(phase: Phase, snapshot, loading_text: str, result) -> Text:

@@ -6,7 +6,7 @@ lines, :func:`confusion_matrix` and :func:`run_result` for the results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,6 +49,9 @@ class RunInfo:
     continued: bool
     steps_per_epoch: int
     acc_key: str | None
+    data_text: str = ""  # 'MNIST 28x28, 10 classes, 54,000 train'
+    boundary: bool = False  # whether the run's snapshots carry a decision boundary (2-D input, 2 classes)
+    class_names: tuple = ()  # the data set's classes
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Snapshot:
     eval_total: int = 0
     paused: bool = False
     curves: Curves | None = None
+    boundary: object = None  # a BoundaryFrame (2-D runs), taken by the worker between batches
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class RunResult:
     test_errors: int = 0
     curves: Curves | None = None
     snapshot: Snapshot | None = None
+    boundary: object = None  # 2-D runs: a BoundaryFrame of the test points (misclassified marked), not images
 
 
 def layer_text(layer) -> str:
@@ -121,33 +126,31 @@ def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
 
 
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
-CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
-               "greater_than_4": ["0-4", "5-9"]}
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"], "greater_than_4": ["0-4", "5-9"]}
 
 
-def run_result(ended: RunEnded, data, curves: Curves, snapshot: Snapshot, plans) -> RunResult:
-    """The end of a run with its confusion matrix and some misclassified test images (``data``: the
-    run's RunData, ``plans``: its output plans; ``snapshot`` the last one, shown with ``curves``)."""
-    snap = replace(snapshot, curves=curves)
-    preds = ended.test_predictions
-    y_test = getattr(data.arrays, "y_test", None)
-    if not preds or y_test is None:
+def run_result(ended: RunEnded, data, curves: Curves, snap: Snapshot, plans, probe=None) -> RunResult:
+    """The end of a run with its confusion matrix and some misclassified test images (``data``: the run's
+    RunData, ``plans``: its output plans, ``snap``: the last snapshot, shown with ``curves``; ``probe``:
+    the BoundaryProbe of a 2-D run, whose test points on the plane replace the images)."""
+    preds, y_test = ended.test_predictions, data.arrays.y_test
+    if not preds:
         return RunResult(ended, curves=curves, snapshot=snap)
-    index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
+    index = next((i for i, p in enumerate(plans) if p.rule.classes != 0), None)
     if index is None or index >= len(preds):
         return RunResult(ended, curves=curves, snapshot=snap)
     rule = plans[index].rule
+    k = rule.classes or data.sizes.classes
     true = rule.classes_of(np.asarray(y_test))
     pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
-    k = rule.classes
     cm = confusion_matrix(true, pred, k)
-    names = tuple(CLASS_NAMES.get(rule.name, [str(i) for i in range(k)]))
+    names = tuple(data.sizes.names() if rule.name == "label" else CLASS_NAMES.get(rule.name, map(str, range(k))))
     wrong = np.flatnonzero(pred != true)
-    images = getattr(data.arrays, "x_test", None)
+    boundary = None  # 2-D runs: the test points on the plane instead of images
+    if probe is not None and index == probe.index:
+        boundary = probe.test_frame(data.test.x, true, pred)
     picked = []
-    for j in wrong[:MAX_MISCLASSIFIED]:
-        digit = int(y_test[j])
-        t_text = names[true[j]] if rule.name == "digit" else f"{names[true[j]]} ({digit})"
-        picked.append((np.asarray(images[j]) if images is not None else None, t_text,
-                       names[min(max(pred[j], 0), k - 1)], int(j)))
-    return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap)
+    for j in wrong[:MAX_MISCLASSIFIED] if boundary is None else ():
+        t_text = names[true[j]] if rule.name in ("digit", "label") else f"{names[true[j]]} ({int(y_test[j])})"
+        picked.append((np.asarray(data.arrays.x_test[j]), t_text, names[min(max(pred[j], 0), k - 1)], int(j)))
+    return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap, boundary)

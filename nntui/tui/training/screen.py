@@ -7,10 +7,9 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 (:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
 :class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
-Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double and halve the learning
-rate (running or paused, from the next batch on), t/Enter train again (continuing from the current
-weights), r restart from fresh weights, w save the weights, m save the metrics (:mod:`.saving`), 1/2/3
-the tabs, escape/b back to the builder.
+Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double, halve the learning rate,
+t/Enter train again (from the current weights), r restart from fresh weights, w/m save the weights/the
+metrics (:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -37,6 +36,7 @@ from ...preset.weights_file import WeightsError
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
@@ -45,7 +45,7 @@ from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import save_prompt, save_run_file
+from .saving import checkpoint_folder, save_prompt, save_run_file
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -77,7 +77,6 @@ class TrainingScreen(Screen):
         Binding("full_stop", "step", "Step", show=False),
         Binding("s", "stop", "Stop"),
         Binding("plus", "learning_rate(2)", "lr×2"),
-        Binding("equals_sign", "learning_rate(2)", "lr×2", show=False),
         Binding("minus", "learning_rate(0.5)", "lr÷2"),
         Binding("t", "again", "Train again"),
         Binding("enter", "again", "Train again", show=False),
@@ -89,6 +88,7 @@ class TrainingScreen(Screen):
         Binding("1", "tab('tab-live')", "Curves", show=False),
         Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
         Binding("3", "tab('tab-results')", "Results", show=False),
+        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
     ]
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
@@ -128,7 +128,7 @@ class TrainingScreen(Screen):
         self._head = TrainingHead(self.preset.name, deterministic=self.deterministic, id="training-head")
         self._notice = TrainingNoticeLine(id="training-notice")
         self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
-        self._results = TrainingResults(id="training-results")
+        self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
         yield self._head
@@ -143,12 +143,15 @@ class TrainingScreen(Screen):
                 yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
                 yield self._results
+            with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
+                yield self._boundary
         yield Footer()
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._layout_for(self.size.width, self.size.height)
+        self._tabs.hide_tab("tab-boundary")
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
             previous = None
@@ -199,15 +202,9 @@ class TrainingScreen(Screen):
         else:
             self._results.clear("The test results appear here when this run ends.")
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
+                          arrays=self.arrays, interval=self.interval,
+                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app))
         self._work(job)
-
-    def _checkpoint_dir(self) -> str | None:
-        """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
-        if self.checkpoint_dir:
-            return self.checkpoint_dir
-        document = getattr(self.app, "document", None)
-        return getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:
@@ -224,9 +221,12 @@ class TrainingScreen(Screen):
         self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
         self._curves.set_acc_key(self.info.acc_key)
         self._table.show_epochs(message.rows, self.info.acc_key)
-        for anatomy in self._anatomies:
-            anatomy.set_info(self.info)
+        for pane in (*self._anatomies, self._boundary):
+            pane.set_info(self.info)
         self._curves.show(message.curves)
+        if self.info.boundary:  # a 2-D model: Playground's main picture first
+            self._tabs.show_tab("tab-boundary")
+            self._tabs.active = "tab-boundary"
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -238,6 +238,7 @@ class TrainingScreen(Screen):
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
         self.snapshot = s
+        self._boundary.offer(s)
         now = time.perf_counter()
         self._head.show_snapshot(s)
         if s.paused:
@@ -289,6 +290,7 @@ class TrainingScreen(Screen):
         self.control = None
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self._boundary.offer(result.snapshot)
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         self._head.show_result(result)
@@ -313,8 +315,8 @@ class TrainingScreen(Screen):
         allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
         if allowed is not None:
             return allowed
-        if action == "tab" and parameters and parameters[0] == "tab-anatomy":
-            return self.has_class("-compact")
+        if action == "tab" and parameters:  # the anatomy's tab when compact, the boundary's for 2-D models
+            return not self._tabs.get_tab(parameters[0]).has_class("-hidden")
         return True
 
     def action_pause(self) -> None:
@@ -347,7 +349,6 @@ class TrainingScreen(Screen):
         self.phase = Phase.STOPPING
 
     def action_learning_rate(self, factor: float) -> None:
-        """+ and -: the learning rate times ``factor`` from the next batch on (the worker says the new rate)."""
         if self.control is not None:
             self.control.scale_learning_rate(factor)
 

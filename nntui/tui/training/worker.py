@@ -30,6 +30,7 @@ from ...engine.events import (BatchEnded, EpochEnded, EpochStarted, Evaluating, 
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
+from ...preset.data_source import data_sizes, sample_noun
 from ...preset.datasets import load_arrays
 from ...preset.errors import PresetError, RunError
 from ...preset.format import download_size
@@ -39,6 +40,7 @@ from ...preset.run import RunData, RunSetup, prepare_run
 from ..common.live_history import LiveHistory
 from ..common.trained_state import TrainedState
 from . import messages as msg
+from .boundary_probe import BoundaryProbe
 from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, Snapshot, layer_text, run_result
 
@@ -84,6 +86,7 @@ class TrainingJob:
         self._last_val_seconds = 0.0
         self._last_batch = None
         self._batch_size = preset.training.batch_size
+        self._probe: BoundaryProbe | None = None
 
     # -- entry point
     def run(self, post: Post) -> None:
@@ -98,7 +101,7 @@ class TrainingJob:
     def _run(self) -> None:
         preset, ctl = self.preset, self.control
         if self.data is None:
-            self._post(msg.TrainingLoading("Loading MNIST…"))
+            self._post(msg.TrainingLoading(f"Loading {data_sizes(preset).title}…"))
             arrays = self.arrays if self.arrays is not None else load_arrays(
                 preset, self.data_dir, progress=self._download_progress)
             if ctl.closed:
@@ -165,12 +168,14 @@ class TrainingJob:
         activation = out_layer.config.get("activation") if getattr(out_layer, "activation_is_final", True) else None
         loss = plans[0].loss
         target = f"{plans[0].rule.name}, {LOSS_TARGETS.get(loss.target, loss.target)}"
-        lr = trainer.optimizer.learning_rate
+        lr, sizes = trainer.optimizer.learning_rate, data.sizes
+        data_text = f"{sample_noun(sizes, len(data.train))}, {sizes.shape_text()}, {sizes.classes} classes"
         return RunInfo(preset.name, layers, report.total_params, tuple(preset.model.input_shape), tuple(out_shape),
                        activation, loss.name if len(plans) == 1 else f"{len(plans)} losses", target,
                        preset.training.optimizer.type, lr, preset.training.batch_size, len(data.train),
                        len(data.val) if data.val is not None else 0, len(data.test), str(data.arrays.source),
-                       initial, epochs, state.trained, steps, state.history.acc_key)
+                       initial, epochs, state.trained, steps, state.history.acc_key, data_text,
+                       self._probe is not None, sizes.names() or ())
 
     # -- training
     def _train(self, setup: RunSetup, state: TrainedState, data: RunData) -> None:
@@ -184,6 +189,7 @@ class TrainingJob:
         past = [dict(logs) for _, logs, _ in state.history.rows] if initial else None
         run = setup.fit(data, epochs, initial_epoch=initial, history=past, keep_test_predictions=True)
         steps = run.steps_per_epoch
+        self._probe = BoundaryProbe.for_run(setup, data)
         history = state.history
         history.epochs = epochs
         info = self._info(setup, state, data, initial, epochs, steps)
@@ -200,8 +206,10 @@ class TrainingJob:
             ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
             if ended is None:
                 return
-        result = run_result(ended, data, state.history.snapshot(),
-                            replace(self._snap, **self._batch_fields(), paused=False), setup.plans)
+        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=state.history.snapshot(),
+                       boundary=final)
+        result = run_result(ended, data, snap.curves, snap, setup.plans, self._probe)
         history.records.append(event_record(ended))
         self._post(msg.TrainingEnded(result))
 
@@ -348,8 +356,9 @@ class TrainingJob:
         worker waited only for the handler, 1.04 when it waits for the frame.
         """
         sloss, sacc = history.smoothed()
+        boundary = self._probe.take(time.perf_counter(), force=paused) if self._probe is not None else None
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
-                             curves=history.snapshot())
+                             curves=history.snapshot(), boundary=boundary)
         drawn = None if paused or self.frame_wait <= 0 else threading.Event()
         self._post(msg.TrainingProgress(self._snap, drawn))
         if drawn is not None:
