@@ -9,7 +9,7 @@ with the same :class:`~nntui.engine.config.Field` rules the preset loader uses) 
 The methods named after the edits (``insert_layer``, ``set_loss``, ...) do both in one call. Faces
 (the Textual app) observe the revision and re-render; they never mutate the preset themselves.
 
-:meth:`PresetDocument.check` asks the model (``build_model`` + ``full_check``) whether the layers
+:meth:`PresetDocument.check` asks the model (:func:`~.model_check.check_preset`) whether the layers
 fit, and caches the answer per revision. Nothing here imports textual.
 """
 
@@ -19,16 +19,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import LayerRow, ShapeReport
 from . import graph_edits, layer_edits, settings_edits
-from .build import build_model, full_check
-from .data_source import data_sizes, input_shape_problem
 from .edit import Edit, content
 from .edit_history import EditHistory
-from .model_check import CheckResult, settings_problem
+from .fixes import FixReport, find_fixes
+from .model_check import CheckResult, check_preset
 from .preset import LayerSpec, Preset
 from .preset_graph import fresh_name, layer_names, merge_defaults, open_ends, output_names, resolved_inputs
-
 
 class PresetDocument:
     """The preset being edited, with validated edits, undo/redo and a dirty flag.
@@ -50,6 +47,7 @@ class PresetDocument:
         self.revision = 0
         self.last_focus: int | None = None  # the layer the last change (or undo/redo) touched
         self._check: tuple[int, CheckResult] | None = None
+        self._fixes: tuple[int, FixReport] | None = None
         #: Folder a run writes its checkpoint into after each epoch (None: none). Like the CLI's
         #: --checkpoint it is a run option, not part of the preset file, and not in the undo history.
         self.checkpoint_dir: str | None = None
@@ -265,6 +263,10 @@ class PresetDocument:
         """Turn early stopping on with these settings (validated, defaults filled) or off (None)."""
         return self.apply(settings_edits.set_early_stopping(self._preset, config))
 
+    def set_learning_rate_schedule(self, config: dict | None) -> bool:
+        """Schedule the learning rate (Keras's type and keys, validated) or use the fixed rate (None)."""
+        return self.apply(settings_edits.set_learning_rate_schedule(self._preset, config))
+
     def set_checkpoint_dir(self, folder: str | None) -> bool:
         """Where runs write a checkpoint after each epoch (None or empty: nowhere). Not undoable: a run
         option like the CLI's --checkpoint, not part of the preset."""
@@ -289,24 +291,15 @@ class PresetDocument:
         return result
 
     def _compute_check(self) -> CheckResult:
-        preset = self._preset
-        shape = preset.model.input_shape
-        sizes = data_sizes(preset)
-        input_error = input_shape_problem(preset, sizes)
-        input_error = input_error + "." if input_error else None
-        data_error = f"{sizes.problem_field}: {sizes.problem}" if sizes.problem else None
-        try:
-            model = build_model(preset.model)
-            report = full_check(preset, model, sizes)
-        except Exception as exc:  # a bug below us must not take the editor down
-            rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
-                    for i, ls in enumerate(preset.model.layers)]
-            report = ShapeReport((None, *shape), rows, [], error=exc)
-            return CheckResult(None, report, input_error,
-                               crash=f"internal error while checking the model ({type(exc).__name__}: {exc})",
-                               data_error=data_error, sizes=sizes)
-        return CheckResult(model, report, input_error, settings_error=settings_problem(preset), data_error=data_error,
-                           sizes=sizes)
+        return check_preset(self._preset)
+
+    def fixes(self) -> FixReport:
+        """The first misfit and the fixes known for it, each previewed (cached per revision)."""
+        if self._fixes is not None and self._fixes[0] == self.revision:
+            return self._fixes[1]
+        report = find_fixes(self._preset, self.check())
+        self._fixes = (self.revision, report)
+        return report
 
 
 __all__ = ["PresetDocument"]

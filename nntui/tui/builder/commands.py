@@ -15,7 +15,7 @@ COMMAND_TITLES = {"Del": "Delete layer", "Dup": "Duplicate layer", "Up": "Move l
                   "Down": "Move layer down", "Add": "Add layer", "Edit": "Edit layer", "Input": "Input shape",
                   "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack",
                   "Branch": "Add a branch", "Merge": "Add a merge layer", "Output": "Toggle output",
-                  "Graph": "Graph drawing", "Weights": "Load weights"}
+                  "Graph": "Graph drawing", "Weights": "Load weights", "Fix": "Fix the misfit"}
 
 
 def builder_commands(screen: Screen) -> Iterable[SystemCommand]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..common.confirm import ConfirmScreen
 from ..common.help import Sections, binding_rows
+from .fix_chooser import FixChooserScreen
 from .keras_code import KerasCodeScreen
 from .layer_form import LayerFormScreen
 from .palette import PaletteScreen
@@ -42,6 +43,9 @@ def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Section
         ("Add-layer palette", [("type", "Filter by name or description")] + binding_rows(PaletteScreen.BINDINGS)
          + [("enter", "Add the highlighted layer")]),
         ("Layer form, input shape, training settings", FORM_KEYS + binding_rows(LayerFormScreen.BINDINGS)),
+        ("Fix chooser (f)", [("↑ ↓", "Choose a fix: each says what it adds, moves or changes, with the shapes and "
+                                    "parameters before and after"), ("enter", "Apply it (one step: u undoes it)")]
+         + binding_rows(FixChooserScreen.BINDINGS)),
         ("Keras code", binding_rows(KerasCodeScreen.BINDINGS)),
         ("Questions", binding_rows(ConfirmScreen.BINDINGS)),
     ]

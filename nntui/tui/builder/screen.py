@@ -47,6 +47,8 @@ class BuilderScreen(Screen):
         Binding("c", "duplicate", "Dup", show=False, tooltip="Duplicate the selected layer (the copy goes below it)"),
         Binding("shift+up,K", "move(-1)", "Up", show=False, key_display="⇧↑", tooltip="Move the selected layer up"),
         Binding("shift+down,J", "move(1)", "Down", show=False, key_display="⇧↓", tooltip="Move the selected layer down"),
+        Binding("f", "fix", "Fix", show=False,
+                tooltip="Fix the first misfit: the known fixes, each with what it changes (Enter applies, u undoes)"),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last change"),
         Binding("U,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone change"),
         Binding("b", "branch", "Branch", show=False,
@@ -267,6 +269,20 @@ class BuilderScreen(Screen):
             what = "is now an output" if name in outputs else "is no longer an output"
             extra = (" · each output's loss, target and weight: o" if len(outputs) > 1 else "")
             self.notify(f"{name} {what} (outputs: {', '.join(outputs)}){extra}", timeout=4)
+
+    def action_fix(self) -> None:
+        view = self.view
+        if view is None or view.fixes.misfit is None:
+            self.notify("Nothing to fix: every layer fits." if view is not None and view.ready else
+                        f"Nothing f can fix here: {view.check.problem if view else ''}", timeout=3)
+            return
+        from .fix_chooser import FixChooserScreen
+        revision = self.doc.revision
+
+        def chosen(fix) -> None:
+            if fix is not None and self.doc.revision == revision and self.app.apply(lambda d: d.apply(fix.edit)):
+                self.notify(f"Fixed: {fix.title} (u undoes it)", timeout=4)
+        self.app.push_screen(FixChooserScreen(view.fixes), chosen)
 
     def action_undo(self) -> None:
         label = self.doc.undo_label

@@ -18,6 +18,7 @@ from ...preset.build import build_model, full_check
 from ...preset.document import PresetDocument
 from ...preset.edit import Edit
 from ...preset.edit_fields import non_default_settings
+from ...preset.fixes import FixReport
 from ...preset.model_check import CheckResult
 from ...preset.preset import LayerSpec, Preset
 
@@ -123,6 +124,7 @@ class StackView:
     status: str
     problem_row: int | None  # table row of the first misfit (0 = the input row)
     check: CheckResult = field(repr=False, default=None)
+    fixes: FixReport = field(repr=False, default_factory=lambda: FixReport(None))
 
 
 def _names(check: CheckResult, preset: Preset) -> list[str]:
@@ -187,6 +189,20 @@ def totals(doc: PresetDocument, check: CheckResult) -> Totals:
                   batch, partial)
 
 
+def fix_hint(fixes: FixReport) -> str | None:
+    """The first known fix as the status line and the details suggest it, with the key that makes it."""
+    if not fixes.fixes:
+        return None
+    first = fixes.fixes[0]
+    return first.title + (f" ({first.keys})" if first.keys else "")
+
+
+def fix_key(fixes: FixReport | None) -> str:
+    """What the status line adds when fixes are known: the key that opens them."""
+    n = len(fixes.fixes) if fixes is not None else 0
+    return "" if not n else " · f: fix" + (f" ({n} ways)" if n > 1 else "")
+
+
 LOOSE_FIX = "m joins it to another branch, O makes it an output, d deletes it"
 
 
@@ -199,18 +215,22 @@ def loose_text(rows: list[RowView]) -> str:
     return f"\n  {LOOSE_MARK} {what} not read by any layer and not an output ({LOOSE_FIX})"
 
 
-def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
-    """One or two lines: ready to train, or what does not fit and how to fix it; the layers nothing reads."""
-    return _status_text(doc, check, rows) + loose_text(rows)
+def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView], fixes: FixReport | None = None) -> str:
+    """One or two lines: ready to train, or what does not fit and how to fix it (the first known fix,
+    else the engine's advice); the layers nothing reads."""
+    return _status_text(doc, check, rows, fixes) + loose_text(rows)
 
 
-def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
+def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView], fixes: FixReport | None) -> str:
+    hint = fix_hint(fixes) if fixes is not None else None
     preset = doc.preset
     report = check.report
     if check.ready:
         t = preset.training
         lr = t.optimizer.config.get("learning_rate")
-        opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g})" if lr is not None else "")
+        schedule = t.learning_rate_schedule
+        opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g}" + (f", {schedule['type']}" if schedule else "") + ")"
+                                       if lr is not None else "")
         loss = t.loss if isinstance(t.loss, str) else ", ".join(f"{k}: {v}" for k, v in t.loss.items())
         on = f" on {_data_text(check)}" if check.sizes is not None else ""
         text = (f"{OK_MARK} Ready to train{on}: {report.total_params:,} params; loss {loss}; {opt}; "
@@ -236,13 +256,13 @@ def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -
         else:
             head = f"{ERROR_MARK} Layer {i} {row.type} ({row.name}) does not fit: "
         text = head + (row.error or str(report.error))
-        if row.fix:
-            text += f"\n  Fix: {row.fix}"
+        if hint or row.fix:
+            text += f"\n  Fix: {hint or row.fix}{fix_key(fixes)}"
         return text
     if check.data_error:
         return f"{ERROR_MARK} Data: {check.data_error}\n  Fix: press o and set the data set's file (or another data set)."
     if check.input_error:
-        return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: press i to change the input shape."
+        return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: {hint or 'press i to change the input shape.'}{fix_key(fixes)}"
     if check.empty:
         return f"{ERROR_MARK} The model has no layers yet: press a to add one."
     if check.settings_error:
@@ -286,12 +306,17 @@ def _data_text(check: CheckResult) -> str:
 def stack_view(doc: PresetDocument) -> StackView:
     """The whole view of the document."""
     check = doc.check()
+    fixes = doc.fixes()
     rows = build_rows(doc, check)
     problem = None
     if check.report.error is not None and check.report.error_index is not None:
         problem = check.report.error_index + 1
     elif check.input_error:
         problem = 0
+    hint = fix_hint(fixes)
+    if hint and problem is not None and rows[problem].state == "error":
+        rows[problem].fix = hint
     graph = doc.is_graph or (check.model is not None and bool(check.model.layers) and not check.model.is_sequential)
-    return StackView(rows, totals(doc, check), graph, check.ready, status_text(doc, check, rows), problem, check)
+    return StackView(rows, totals(doc, check), graph, check.ready, status_text(doc, check, rows, fixes), problem,
+                     check, fixes)
 

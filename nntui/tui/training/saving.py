@@ -1,4 +1,5 @@
-"""Saving what a run produced: its weights (.npz, Keras-style names) and its metrics (JSON lines).
+"""Saving what a run produced: its weights (.npz, Keras-style names) and its metrics (JSON lines), and
+where a run checkpoints (:func:`checkpoint_folder`).
 
 The screen asks where with a :class:`~.save_prompt.TrainingSavePrompt` (which never overwrites a file
 silently) and writes in a thread worker with :func:`save_run_file`.
@@ -12,6 +13,13 @@ from ...preset.atomic import atomic_write
 from ...preset.weights_file import save_weights
 from ..common.trained_state import TrainedState
 from .save_prompt import TrainingSavePrompt
+
+def checkpoint_folder(given: str | None, app) -> str | None:
+    """Where a run checkpoints after each epoch: the screen's argument, else the app's document's run option."""
+    if given:
+        return given
+    return getattr(getattr(app, "document", None), "checkpoint_dir", None) or None
+
 
 def save_prompt(kind: str, preset_name: str) -> TrainingSavePrompt:
     """The dialog that asks where to save ``kind`` ('weights' or 'metrics')."""
@@ -36,4 +44,4 @@ def save_run_file(kind: str, state: TrainedState, path: str) -> str:
     return f"Saved {len(records)} metrics records to {path}"
 
 
-__all__ = ["save_prompt", "save_run_file"]
+__all__ = ["checkpoint_folder", "save_prompt", "save_run_file"]

@@ -7,9 +7,9 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 (:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
 :class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
-Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
-from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back to the builder.
+Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double, halve the learning rate,
+t/Enter train again (from the current weights), r restart from fresh weights, w/m save the weights/the
+metrics (:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -45,7 +45,7 @@ from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import save_prompt, save_run_file
+from .saving import checkpoint_folder, save_prompt, save_run_file
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -76,6 +76,8 @@ class TrainingScreen(Screen):
         Binding("n", "step", "Step"),
         Binding("full_stop", "step", "Step", show=False),
         Binding("s", "stop", "Stop"),
+        Binding("plus", "learning_rate(2)", "lr×2"),
+        Binding("minus", "learning_rate(0.5)", "lr÷2"),
         Binding("t", "again", "Train again"),
         Binding("enter", "again", "Train again", show=False),
         Binding("r", "restart", "Restart"),
@@ -200,15 +202,9 @@ class TrainingScreen(Screen):
         else:
             self._results.clear("The test results appear here when this run ends.")
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
+                          arrays=self.arrays, interval=self.interval,
+                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app))
         self._work(job)
-
-    def _checkpoint_dir(self) -> str | None:
-        """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
-        if self.checkpoint_dir:
-            return self.checkpoint_dir
-        document = getattr(self.app, "document", None)
-        return getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:
@@ -351,6 +347,10 @@ class TrainingScreen(Screen):
             return
         self.control.stop()
         self.phase = Phase.STOPPING
+
+    def action_learning_rate(self, factor: float) -> None:
+        if self.control is not None:
+            self.control.scale_learning_rate(factor)
 
     def action_again(self) -> None:
         if self.running:

@@ -25,7 +25,8 @@ from typing import Callable
 import numpy as np
 
 from ...data.errors import DataError
-from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
+from ...engine.events import (BatchEnded, EpochEnded, EpochStarted, Evaluating, LearningRateChanged, RunEnded,
+                              RunStarted)
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
@@ -41,15 +42,13 @@ from ..common.trained_state import TrainedState
 from . import messages as msg
 from .boundary_probe import BoundaryProbe
 from .run_control import RunControl
-from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
+from .run_facts import LayerInfo, RunInfo, Snapshot, layer_text, run_result
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
 READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
-MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 
 LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
-CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"], "greater_than_4": ["0-4", "5-9"]}
 
 
 Post = Callable[[object], object]
@@ -207,7 +206,10 @@ class TrainingJob:
             ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
             if ended is None:
                 return
-        result = self._result(ended, data, state, setup.plans)
+        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=state.history.snapshot(),
+                       boundary=final)
+        result = run_result(ended, data, snap.curves, snap, setup.plans, self._probe)
         history.records.append(event_record(ended))
         self._post(msg.TrainingEnded(result))
 
@@ -218,11 +220,15 @@ class TrainingJob:
         it = iter(run)
         n_train = len(data.train)
         while True:
+            if ctl.rate_pending:
+                self._change_rate(run, history, paused=False)
             if ctl.must_wait():
                 self._post_snapshot(history, paused=True)
                 waited = 0.0
                 while ctl.must_wait():
                     waited += ctl.wait(0.5)
+                    if ctl.rate_pending:
+                        self._change_rate(run, history, paused=ctl.must_wait())
                 self._account_pause(waited)
             if ctl.closed:
                 run.close()
@@ -264,10 +270,23 @@ class TrainingJob:
                 if self.checkpoint_dir:
                     self._checkpoint(run, state, event)
                 self._post_snapshot(history)
-            elif isinstance(event, RunStarted):
+            elif isinstance(event, (RunStarted, LearningRateChanged)):
                 history.records.append(event_record(event))
             elif isinstance(event, RunEnded):
                 return event
+
+    def _change_rate(self, run, history: LiveHistory, *, paused: bool) -> None:
+        """Hand the learning rate asked for (+ or -) to the run, mark the curves, show the new rate."""
+        factor = self.control.take_rate_factor()
+        try:
+            rate = run.scale_learning_rate(factor)
+        except ValueError as exc:
+            self._post(msg.TrainingNotice(f"The learning rate stays {run.next_learning_rate:g}: {exc}", "warning"))
+            return
+        history.add_rate_mark(history.last_x, rate)
+        self._snap = replace(self._snap, **self._batch_fields())
+        self._snap = replace(self._snap, learning_rate=rate)
+        self._post_snapshot(history, paused=paused)
 
     def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
         """After an epoch, like ``--checkpoint``: everything needed to continue, written atomically."""
@@ -364,33 +383,6 @@ class TrainingJob:
             now = time.perf_counter()
             if now - self._last_post >= self.interval:
                 self._post_snapshot(history, now=now)
-
-    def _result(self, ended: RunEnded, data: RunData, state: TrainedState, plans) -> RunResult:
-        curves = state.history.snapshot()
-        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
-        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves, boundary=final)
-        preds, y_test = ended.test_predictions, data.arrays.y_test
-        if not preds:
-            return RunResult(ended, curves=curves, snapshot=snap)
-        index = next((i for i, p in enumerate(plans) if p.rule.classes != 0), None)
-        if index is None or index >= len(preds):
-            return RunResult(ended, curves=curves, snapshot=snap)
-        rule = plans[index].rule
-        k = rule.classes or data.sizes.classes
-        true = rule.classes_of(np.asarray(y_test))
-        pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
-        cm = confusion_matrix(true, pred, k)
-        names = tuple(data.sizes.names() if rule.name == "label" else CLASS_NAMES.get(rule.name, map(str, range(k))))
-        wrong = np.flatnonzero(pred != true)
-        boundary = None  # 2-D runs: the test points on the plane instead of images
-        if self._probe is not None and index == self._probe.index:
-            boundary = self._probe.test_frame(data.test.x, true, pred)
-        picked = []
-        for j in wrong[:MAX_MISCLASSIFIED] if boundary is None else ():
-            t_text = names[true[j]] if rule.name in ("digit", "label") else f"{names[true[j]]} ({int(y_test[j])})"
-            picked.append((np.asarray(data.arrays.x_test[j]), t_text,
-                           names[min(max(pred[j], 0), k - 1)], int(j)))
-        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap, boundary)
 
 
 def _is_user_error(exc: Exception) -> bool:
