@@ -134,6 +134,16 @@ def set_name(p: Preset, name: str) -> Edit:
     return Edit("rename the preset", update)
 
 
+def set_description(p: Preset, description: str) -> Edit:
+    """Describe the preset in a line (empty: no description)."""
+    if not isinstance(description, str) or len(description) > 500 or "\n" in description:
+        raise ConfigError("description", f"expected one line of text, got {describe(description)}")
+
+    def update(new: Preset) -> None:
+        new.description = description.strip()
+    return Edit("describe the preset", update)
+
+
 def set_early_stopping(p: Preset, config: dict | None) -> Edit:
     """Turn early stopping on with these settings (validated, defaults filled) or off (None).
 
@@ -167,4 +177,5 @@ def checkpoint_folder(folder: str | None) -> str | None:
 
 
 __all__ = ["checkpoint_folder", "set_early_stopping", "set_input_shape", "set_loss", "set_loss_weight", "set_name",
+           "set_description",
            "set_optimizer", "set_target", "set_training", "training_value"]

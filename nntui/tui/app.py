@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from ..engine.config import ConfigError
-from ..preset.document import PresetDocument
+from ..preset.document import PresetDocument, untitled_preset
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
 from .builder.commands import builder_commands
@@ -101,6 +101,22 @@ class NntuiApp(App[int]):
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
         self.document.checkpoint_dir = checkpoint_dir if checkpoint_dir is not None else keep
         self.document_changed.publish(self.document)
+
+    def new_document(self) -> None:
+        """Start a new model: ``untitled``, no description, no layers, no file (the current input shape
+        and training settings stay); asks first when the current one has unsaved changes."""
+        def start(discard: bool | None = True) -> None:
+            if discard:
+                self.replace_document(untitled_preset(self.document.preset), checkpoint_dir="")
+                self.document.checkpoint_dir = None
+                self.notify("A new model: a adds its first layer; ctrl+s saves it", timeout=4)
+        if not self.document.dirty:
+            start()
+            return
+        from .common.confirm import ConfirmScreen
+        self.push_screen(ConfirmScreen("Start a new model?",
+                                       f"The changes to {self.document.preset.name!r} are not saved.",
+                                       yes="Discard them", no="Keep editing"), start)
 
     def start_weights_note(self) -> str | None:
         """What the next run starts from when it is not fresh weights (None: fresh weights)."""

@@ -63,12 +63,15 @@ class BuilderScreen(Screen):
                                                                 "batch size, epochs, validation split"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
         Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the model as a preset TOML file"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the open file (the first time, or for a shipped "
+                                                    "preset: asks for a name and a file)"),
+        Binding("S", "save_as", "Save as", show=False, tooltip="Save under a new name or file (asks for them)"),
         Binding("ctrl+o", "open", "Open", show=False,
                 tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
         Binding("w", "load_weights", "Weights", show=False,
                 tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
-        Binding("ctrl+n", "clear", "New", show=False, tooltip="Start from an empty stack (undoable)"),
+        Binding("ctrl+n", "new", "New", show=False,
+                tooltip="Start a new model, 'untitled', with an empty stack (asks first about unsaved changes)"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
     ]
 
@@ -278,9 +281,8 @@ class BuilderScreen(Screen):
         if self.app.apply(lambda d: d.redo()):
             self.notify(f"Redone: {label}", timeout=2)
 
-    def action_clear(self) -> None:
-        if self.app.apply(lambda d: d.clear_layers()):
-            self.notify("All layers removed (u to undo)", timeout=3)
+    def action_new(self) -> None:
+        self.app.new_document()
 
     def action_graph(self) -> None:
         """Switch between the table and the drawing of the graph."""
@@ -318,6 +320,18 @@ class BuilderScreen(Screen):
         self.app.start_training(self.doc.snapshot())
 
     def action_save(self) -> None:
+        from .save import SaveScreen, save_preset
+        doc = self.doc
+        if doc.path is None or doc.builtin:
+            self.app.push_screen(SaveScreen())
+            return
+        problem = save_preset(self.app, doc.path)
+        if problem:  # the open file cannot be written now: ask where instead, saying why
+            self.app.push_screen(SaveScreen(error=problem))
+        else:
+            self.notify(f"Saved {doc.path}", timeout=3)
+
+    def action_save_as(self) -> None:
         from .save import SaveScreen
         self.app.push_screen(SaveScreen())
 
