@@ -149,13 +149,25 @@ class NntuiApp(App[int]):
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             super().action_command_palette()
 
-    def help_sections(self) -> Sections:
-        """What ? lists: the builder's keys and its dialogs', and the app-wide keys."""
-        return builder_help(BuilderScreen.BINDINGS, binding_rows(self.BINDINGS))
+    def help_sections(self, screen: Screen | None = None) -> Sections:
+        """What ? lists on ``screen`` (default: the builder): that screen's keys, then the app-wide keys.
+
+        The builder lists its dialogs' keys too; a screen with a ``help_sections()`` method gives its own
+        sections (the training screen: its keys and the tabs of its layout); any other screen its bindings.
+        """
+        everywhere = binding_rows(self.BINDINGS)
+        if screen is None or isinstance(screen, BuilderScreen):
+            return builder_help(BuilderScreen.BINDINGS, everywhere)
+        own = getattr(screen, "help_sections", None)
+        if callable(own):
+            return [*own(), ("Everywhere", everywhere)]
+        title = (type(screen).__doc__ or type(screen).__name__).strip().splitlines()[0].rstrip(".")
+        rows = [row for row in binding_rows(screen.BINDINGS) if row[0] != "?"]
+        return [(title, rows), ("Everywhere", everywhere)]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            self.push_screen(HelpScreen(self.help_sections(self.screen)))
 
     async def action_quit(self) -> None:
         if not self.document.dirty:

@@ -1,0 +1,79 @@
+"""Issue 18, "keys that behave the same everywhere": ? per screen, Esc cancels, Enter takes the completion,
+the tab keys follow the tabs shown, t says why it cannot train, End scrolls the Keras code."""
+
+from __future__ import annotations
+
+from test_training_support import glyph_arrays, small_preset, wait_for
+from tui_helpers import NARROW, WIDE
+
+from nntui.tui.builder.screen import BuilderScreen
+from nntui.tui.common.help import HelpScreen
+from nntui.tui.training.screen import TrainingScreen
+
+ARRAYS = glyph_arrays()
+
+
+def paused_training(preset, data_dir):
+    return TrainingScreen(small_preset(epochs=1), arrays=ARRAYS, pause_at=3, deterministic=True)
+
+
+def help_rows(app) -> dict[str, list[tuple[str, str]]]:
+    screen = app.screen
+    assert isinstance(screen, HelpScreen)
+    return dict(screen.sections)
+
+
+async def _help_on_training(app_factory, size):
+    app = app_factory(training_screen=paused_training)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "paused",
+                       what="the pause")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        sections = help_rows(app)
+        keys = {k for k, _ in sections["Training"]}
+        assert {"space / p", "n / .", "s", "t / enter", "r", "w", "m", "esc / b"} <= keys, keys
+        assert "Builder" not in sections and "Everywhere" in sections  # its own keys, plus the global ones
+        tabs = sections["Tabs"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingScreen)
+        return app, tabs
+
+
+async def test_help_on_the_training_screen_lists_its_own_keys_and_the_tabs_shown(app_factory):
+    _, tabs = await _help_on_training(app_factory, WIDE)
+    assert tabs == [("1", "The Curves tab"), ("2", "The Results tab")]  # no Anatomy tab at 120 columns
+    _, tabs = await _help_on_training(app_factory, NARROW)
+    assert tabs == [("1", "The Curves tab"), ("2", "The Anatomy tab"), ("3", "The Results tab")]
+
+
+async def test_tab_keys_number_the_tabs_that_exist(app_factory):
+    app = app_factory(training_screen=paused_training)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "paused",
+                       what="the pause")
+        screen = app.screen
+        tabs = screen.query_one("#training-tabs")
+        assert screen.check_action("tab_number", (3,)) is False  # only two tabs here
+        await pilot.press("2")
+        await pilot.pause()
+        assert tabs.active == "tab-results"
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "tab-live"
+
+
+async def test_help_on_other_screens_is_their_own(app_factory):
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("k", "question_mark")
+        await pilot.pause()
+        sections = help_rows(app)
+        assert "Builder" not in sections and "Everywhere" in sections
+        assert any("copy" in what.lower() for _, rows in sections.items() for _, what in rows)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
