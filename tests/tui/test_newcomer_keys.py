@@ -77,3 +77,21 @@ async def test_help_on_other_screens_is_their_own(app_factory):
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, BuilderScreen)
+
+
+async def test_enter_takes_the_completion_shown_in_grey(app_factory):
+    from nntui.tui.builder.layer_form import LayerFormScreen
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, LayerFormScreen)
+        await pilot.press("tab", "ctrl+u", *"soft")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        assert app.document.layers[0].config["activation"] == "softmax"
+        await pilot.press("e", "tab", "ctrl+u", *"relu", "enter")  # a whole valid name stays as typed
+        await pilot.pause()
+        assert app.document.layers[0].config["activation"] == "relu"

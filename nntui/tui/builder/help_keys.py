@@ -26,7 +26,8 @@ MERGE_NOTES = [
 ]
 FORM_KEYS = [
     ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
-    ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
+    ("→ / enter", "Accept the completion shown in grey (activations, initialisers, true/false); "
+                  "enter then applies"),
     ("tab / shift+tab", "Next / previous setting"),
     ("enter", "Apply (when every setting is valid)"),
 ]
