@@ -95,3 +95,45 @@ async def test_enter_takes_the_completion_shown_in_grey(app_factory):
         await pilot.press("e", "tab", "ctrl+u", *"relu", "enter")  # a whole valid name stays as typed
         await pilot.pause()
         assert app.document.layers[0].config["activation"] == "relu"
+
+
+async def test_esc_in_the_settings_dialog_keeps_nothing(app_factory):
+    from nntui.tui.builder.settings_dialog import TrainingSettingsScreen
+    from nntui.tui.common.field_editor import FieldEditor
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainingSettingsScreen)
+        app.screen.query_one("#optimizer").value = "sgd"  # as choosing sgd in the list does
+        await pilot.pause()
+        assert app.document.preset.training.optimizer.type == "sgd"  # shown at once
+        epochs = app.screen.query_one("#loop-epochs", FieldEditor)
+        epochs.input.focus()
+        await pilot.press("ctrl+u", *"7", "enter", "ctrl+u", "9")  # 7 applied, 9 only typed
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        training = app.document.preset.training
+        assert training.optimizer.type == "rmsprop" and training.epochs == 5 and not app.document.dirty
+        assert "rmsprop" in str(app.screen.query_one("#status").render())
+
+
+async def test_esc_in_the_side_panel_gives_the_keys_back_to_the_stack(app_factory):
+    from nntui.tui.common.field_editor import FieldEditor
+    app = app_factory()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        epochs = app.screen.query_one("#loop-epochs", FieldEditor)
+        epochs.input.focus()
+        await pilot.press("ctrl+u", "8")  # typed, not applied
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#stack")
+        assert app.document.preset.training.epochs == 5 and epochs.input.value == "5"
+        await pilot.press("a")  # a key again: the palette opens
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "PaletteScreen"

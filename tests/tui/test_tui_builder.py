@@ -273,7 +273,7 @@ async def test_training_settings_dialog_on_narrow_terminals(app_factory):
         assert isinstance(app.screen, TrainingSettingsScreen)
         epochs = app.screen.query_one("#loop-epochs", FieldEditor)
         epochs.input.focus()
-        await pilot.press(*"12", "enter", "escape")
+        await pilot.press(*"12", "enter", "ctrl+s")  # keep (Esc would undo it: test_newcomer_keys.py)
         await pilot.pause()
         assert isinstance(app.screen, BuilderScreen)
         assert app.document.preset.training.epochs == 12

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Select
 
 from ...preset.document import PresetDocument
 from ...preset.keras_code import keras_code
+from ..common.field_editor import FieldEditor
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .graph_view import GraphView
 from .layer_details import LayerDetails
@@ -73,6 +74,8 @@ class BuilderScreen(Screen):
         Binding("ctrl+n", "new", "New", show=False,
                 tooltip="Start a new model, 'untitled', with an empty stack (asks first about unsaved changes)"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
+        Binding("escape", "leave_panel", "Back to the stack", show=False,
+                tooltip="From the side panel: back to the stack (what is typed but not applied goes)"),
     ]
 
     #: the document as the builder shows it (rows, totals, status); a new one after every change
@@ -283,6 +286,15 @@ class BuilderScreen(Screen):
 
     def action_new(self) -> None:
         self.app.new_document()
+
+    def action_leave_panel(self) -> None:
+        focused = self.focused
+        side = self.query_one("#side")
+        if focused is None or not (focused is side or side in focused.ancestors):
+            return
+        for editor in side.query(FieldEditor).results(FieldEditor):
+            editor.revert()
+        (self.graph if self.graph_mode else self.table).focus()
 
     def action_graph(self) -> None:
         """Switch between the table and the drawing of the graph."""

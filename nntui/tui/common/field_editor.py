@@ -215,6 +215,15 @@ class FieldEditor(Widget):
         self.valid, self.value, self.reason = self._evaluate(text)
         self._show()
 
+    def revert(self) -> None:
+        """Drop what is typed but not committed: the field shows its last committed value again."""
+        if self.is_mounted and self.text != self._committed_text:
+            with self.input.prevent(Input.Changed):
+                self.input.value = self._committed_text
+            self.touched = False
+            self.valid, self.value, self.reason = self._evaluate(self._committed_text)
+            self._show()
+
     def show_errors(self) -> None:
         """Mark an empty required field as an error too (after a failed Apply)."""
         self.touched = True
