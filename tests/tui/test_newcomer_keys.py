@@ -137,3 +137,33 @@ async def test_esc_in_the_side_panel_gives_the_keys_back_to_the_stack(app_factor
         await pilot.press("a")  # a key again: the palette opens
         await pilot.pause()
         assert app.screen.__class__.__name__ == "PaletteScreen"
+
+
+async def test_end_scrolls_the_keras_code_to_its_end(app_factory):
+    from textual.widgets import TextArea
+    app = app_factory("mnist-inception")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("k")
+        await pilot.pause()
+        area = app.screen.query_one("#code", TextArea)
+        assert area.max_scroll_y > 0 and area.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert area.scroll_y == area.max_scroll_y and area.cursor_location[0] == area.document.line_count - 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert area.scroll_y == 0 and area.cursor_location == (0, 0)
+
+
+async def test_t_on_a_model_that_does_not_fit_says_why(app_factory):
+    app = app_factory()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("down", "a", *"conv", "enter", *"32", "tab", "3", "enter")  # Conv2D after Dense
+        await pilot.pause()
+        assert app.screen.check_action("train", ()) is None  # the footer shows Train disabled
+        before = len(app._notifications)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen)
+        said = list(app._notifications)[before:]
+        assert said and said[-1].title == "Cannot train yet" and "Conv2D" in said[-1].message

@@ -64,6 +64,8 @@ class BuilderScreen(Screen):
                                                                 "batch size, epochs, validation split"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
         Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
+        Binding("t", "why_not_train", "Why not train", show=False,
+                tooltip="While the model does not fit: say why it cannot train yet"),
         Binding("ctrl+s", "save", "Save", tooltip="Save to the open file (the first time, or for a shipped "
                                                     "preset: asks for a name and a file)"),
         Binding("S", "save_as", "Save as", show=False, tooltip="Save under a new name or file (asks for them)"),
@@ -225,6 +227,8 @@ class BuilderScreen(Screen):
             return True if self.doc.can_redo else None
         if action == "train":
             return True if self.train_blocker() is None else None
+        if action == "why_not_train":  # t while Train is disabled: say why rather than nothing
+            return False if self.train_blocker() is None else True
         return True
 
     # ------------------------------------------------------------------ layers: the palette and the form
@@ -326,6 +330,12 @@ class BuilderScreen(Screen):
         export = ((lambda: ExportKerasScreen(preset, export_source(self.app, preset)))
                   if view is not None and view.ready else None)  # a model that does not fit has no weights
         self.app.push_screen(KerasCodeScreen(keras_code(preset), preset.name, export=export))
+
+    def action_why_not_train(self) -> None:
+        blocker = self.train_blocker()
+        if blocker:
+            self.notify(f"{blocker}. The status line says how to fix it.", title="Cannot train yet",
+                        severity="warning", timeout=5)
 
     def action_train(self) -> None:
         view = self.view
