@@ -41,7 +41,9 @@ class TrainingSettingsScreen(Dialog[bool]):
     def on_mount(self) -> None:
         doc = self.app.document
         self._start = (content(doc.preset), doc.revision, doc.checkpoint_dir)
-        self.query_one("#settings").border_title = "Loss, optimizer, training"
+        box = self.query_one("#settings")
+        box.border_title = "Loss, optimizer, training"
+        box.border_subtitle = "ctrl+s keeps · esc undoes these changes"
         self.query(Select).first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
