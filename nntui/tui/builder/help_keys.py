@@ -36,7 +36,7 @@ FORM_KEYS = [
 def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Sections:
     """(section title, rows) for the builder and the dialogs it opens; ``everywhere``: the app's keys."""
     return [
-        ("Builder", binding_rows(builder_bindings) + TABLE_KEYS),
+        ("Builder", list(dict.fromkeys(binding_rows(builder_bindings))) + TABLE_KEYS),  # t: one row
         ("Graph drawing (g)", GRAPH_KEYS),
         ("Merge layers (m)", MERGE_NOTES),
         ("Everywhere", everywhere),

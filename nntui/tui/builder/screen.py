@@ -35,6 +35,9 @@ from .totals import TotalsBar
 from .view import StackView, stack_view
 
 
+TRAIN_TIP = "Train the model (while it does not fit: says why it cannot train yet)"
+
+
 class BuilderScreen(Screen):
     """Build a network layer by layer and see at once whether the shapes fit."""
 
@@ -63,9 +66,8 @@ class BuilderScreen(Screen):
         Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
                                                                 "batch size, epochs, validation split"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
-        Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
-        Binding("t", "why_not_train", "Why not train", show=False,
-                tooltip="While the model does not fit: say why it cannot train yet"),
+        Binding("t", "train", "Train", tooltip=TRAIN_TIP),
+        Binding("t", "why_not_train", "Why not train", show=False, tooltip=TRAIN_TIP),
         Binding("ctrl+s", "save", "Save", tooltip="Save to the open file (the first time, or for a shipped "
                                                     "preset: asks for a name and a file)"),
         Binding("S", "save_as", "Save as", show=False, tooltip="Save under a new name or file (asks for them)"),
@@ -332,10 +334,11 @@ class BuilderScreen(Screen):
         self.app.push_screen(KerasCodeScreen(keras_code(preset), preset.name, export=export))
 
     def action_why_not_train(self) -> None:
-        blocker = self.train_blocker()
-        if blocker:
-            self.notify(f"{blocker}. The status line says how to fix it.", title="Cannot train yet",
-                        severity="warning", timeout=5)
+        view = self.view
+        if view is not None and not view.ready:
+            problem = view.check.problem or "the model does not fit"
+            self.notify(f"{problem[:1].upper()}{problem[1:]}. The status line says how to fix it.",
+                        title="Cannot train yet", severity="warning", timeout=5)
 
     def action_train(self) -> None:
         view = self.view
