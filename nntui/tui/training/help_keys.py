@@ -8,6 +8,11 @@ from ..common.help import Sections, binding_rows
 TABS = (("tab-live", "Curves"), ("tab-anatomy", "Anatomy"), ("tab-results", "Results"))
 
 
+def shown_tabs(compact: bool) -> list[tuple[str, str]]:
+    """(id, title) of the tabs shown, in order: the Anatomy tab only in the compact layout."""
+    return [(tab, title) for tab, title in TABS if tab != "tab-anatomy" or compact]
+
+
 def training_help(bindings, tab_titles: list[str]) -> Sections:
     """The training screen's keys (each binding once, tooltips first) and the tab keys for ``tab_titles``
     (the tabs shown now: the Anatomy tab exists only in the compact layout)."""

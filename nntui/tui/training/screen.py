@@ -40,7 +40,7 @@ from .anatomy import TrainingAnatomy
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
-from .help_keys import TABS, training_help
+from .help_keys import shown_tabs, training_help
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
@@ -313,7 +313,7 @@ class TrainingScreen(Screen):
         if allowed is not None:
             return allowed
         if action == "tab_number":
-            return 0 < int(parameters[0]) <= len(self.shown_tabs())
+            return 0 < int(parameters[0]) <= len(shown_tabs(self.has_class("-compact")))
         return True
 
     def action_pause(self) -> None:
@@ -365,22 +365,14 @@ class TrainingScreen(Screen):
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.app.pop_screen()
 
-    def action_tab(self, tab: str) -> None:
-        self._tabs.active = tab
-
-    def shown_tabs(self) -> list[tuple[str, str]]:
-        """(id, title) of the tabs shown now, in order (the Anatomy tab only in the compact layout)."""
-        compact = self.has_class("-compact")
-        return [(tab, title) for tab, title in TABS if tab != "tab-anatomy" or compact]
-
     def action_tab_number(self, number: int) -> None:
-        tabs = self.shown_tabs()
+        tabs = shown_tabs(self.has_class("-compact"))
         if 0 < int(number) <= len(tabs):
             self._tabs.active = tabs[int(number) - 1][0]
 
     def help_sections(self) -> Sections:
         """What ? lists here: the training keys and the tab keys of this layout."""
-        return training_help(self.BINDINGS, [title for _, title in self.shown_tabs()])
+        return training_help(self.BINDINGS, [title for _, title in shown_tabs(self.has_class("-compact"))])
 
     def action_save_weights(self) -> None:
         self._save("weights")
