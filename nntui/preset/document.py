@@ -16,6 +16,7 @@ fit, and caches the answer per revision. Nothing here imports textual.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,21 @@ from .fixes import FixReport, find_fixes
 from .model_check import CheckResult, check_preset
 from .preset import LayerSpec, Preset
 from .preset_graph import fresh_name, layer_names, merge_defaults, open_ends, output_names, resolved_inputs
+
+UNTITLED = "untitled"
+
+
+def untitled_preset(preset: Preset) -> Preset:
+    """A new, empty model named ``untitled`` with no description and no file: ``preset``'s input shape,
+    data and training settings stay (one loss again where it had one per output)."""
+    new = layer_edits.clear_layers(preset).applied_to(preset) or copy.deepcopy(preset)
+    training = new.training
+    loss = training.loss
+    if isinstance(loss, dict):
+        training = replace(training, loss=next(iter(loss.values()), "categorical_crossentropy"),
+                           loss_weights=None, targets=None)
+    return replace(new, name=UNTITLED, description="", training=training, source=f"<{UNTITLED}>", path=None)
+
 
 class PresetDocument:
     """The preset being edited, with validated edits, undo/redo and a dirty flag.
@@ -258,6 +274,10 @@ class PresetDocument:
     def set_name(self, name: str) -> bool:
         """Rename the preset."""
         return self.apply(settings_edits.set_name(self._preset, name))
+
+    def set_description(self, description: str) -> bool:
+        """Describe the preset in a line (empty: none)."""
+        return self.apply(settings_edits.set_description(self._preset, description))
 
     def set_early_stopping(self, config: dict | None) -> bool:
         """Turn early stopping on with these settings (validated, defaults filled) or off (None)."""

@@ -193,6 +193,16 @@ def set_name(p: Preset, name: str) -> Edit:
     return Edit("rename the preset", update)
 
 
+def set_description(p: Preset, description: str) -> Edit:
+    """Describe the preset in a line (empty: no description)."""
+    if not isinstance(description, str) or len(description) > 500 or "\n" in description:
+        raise ConfigError("description", f"expected one line of text, got {describe(description)}")
+
+    def update(new: Preset) -> None:
+        new.description = description.strip()
+    return Edit("describe the preset", update)
+
+
 def set_early_stopping(p: Preset, config: dict | None) -> Edit:
     """Turn early stopping on with these settings (validated, defaults filled) or off (None).
 
@@ -273,5 +283,6 @@ def checkpoint_folder(folder: str | None) -> str | None:
 
 
 __all__ = ["checkpoint_folder", "data_value", "follow_samples", "set_data", "set_dataset", "set_early_stopping",
-           "set_input_shape", "set_learning_rate_schedule", "set_loss", "set_loss_weight", "set_name", "set_optimizer",
+           "set_input_shape", "set_learning_rate_schedule", "set_loss", "set_loss_weight", "set_name", "set_description",
+           "set_optimizer",
            "set_target", "set_training", "starter_schedule", "steps_per_epoch", "training_value"]

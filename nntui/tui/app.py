@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from ..engine.config import ConfigError
-from ..preset.document import PresetDocument
+from ..preset.document import PresetDocument, untitled_preset
 from ..preset.epoch_time import measure_speed
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
@@ -108,6 +108,22 @@ class NntuiApp(App[int]):
         self.document.checkpoint_dir = checkpoint_dir if checkpoint_dir is not None else keep
         self.document_changed.publish(self.document)
 
+    def new_document(self) -> None:
+        """Start a new model: ``untitled``, no description, no layers, no file (the current input shape
+        and training settings stay); asks first when the current one has unsaved changes."""
+        def start(discard: bool | None = True) -> None:
+            if discard:
+                self.replace_document(untitled_preset(self.document.preset), checkpoint_dir="")
+                self.document.checkpoint_dir = None
+                self.notify("A new model: a adds its first layer; ctrl+s saves it", timeout=4)
+        if not self.document.dirty:
+            start()
+            return
+        from .common.confirm import ConfirmScreen
+        self.push_screen(ConfirmScreen("Start a new model?",
+                                       f"The changes to {self.document.preset.name!r} are not saved.",
+                                       yes="Discard them", no="Keep editing"), start)
+
     def start_weights_note(self) -> str | None:
         """What the next run starts from when it is not fresh weights (None: fresh weights, nothing to say).
 
@@ -150,13 +166,25 @@ class NntuiApp(App[int]):
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             super().action_command_palette()
 
-    def help_sections(self) -> Sections:
-        """What ? lists: the builder's keys and its dialogs', and the app-wide keys."""
-        return builder_help(BuilderScreen.BINDINGS, binding_rows(self.BINDINGS))
+    def help_sections(self, screen: Screen | None = None) -> Sections:
+        """What ? lists on ``screen`` (default: the builder): that screen's keys, then the app-wide keys.
+
+        The builder lists its dialogs' keys too; a screen with a ``help_sections()`` method gives its own
+        sections (the training screen: its keys and the tabs of its layout); any other screen its bindings.
+        """
+        everywhere = binding_rows(self.BINDINGS)
+        if screen is None or isinstance(screen, BuilderScreen):
+            return builder_help(BuilderScreen.BINDINGS, everywhere)
+        own = getattr(screen, "help_sections", None)
+        if callable(own):
+            return [*own(), ("Everywhere", everywhere)]
+        title = (type(screen).__doc__ or type(screen).__name__).strip().splitlines()[0].rstrip(".")
+        rows = [row for row in binding_rows(screen.BINDINGS) if row[0] != "?"]
+        return [(title, rows), ("Everywhere", everywhere)]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            self.push_screen(HelpScreen(self.help_sections(self.screen)))
 
     async def action_quit(self) -> None:
         if not self.document.dirty:

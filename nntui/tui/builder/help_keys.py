@@ -27,7 +27,8 @@ MERGE_NOTES = [
 ]
 FORM_KEYS = [
     ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
-    ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
+    ("→ / enter", "Accept the completion shown in grey (activations, initialisers, true/false); "
+                  "enter then applies"),
     ("tab / shift+tab", "Next / previous setting"),
     ("enter", "Apply (when every setting is valid)"),
 ]
@@ -36,7 +37,7 @@ FORM_KEYS = [
 def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Sections:
     """(section title, rows) for the builder and the dialogs it opens; ``everywhere``: the app's keys."""
     return [
-        ("Builder", binding_rows(builder_bindings) + TABLE_KEYS),
+        ("Builder", list(dict.fromkeys(binding_rows(builder_bindings))) + TABLE_KEYS),  # t: one row
         ("Graph drawing (g)", GRAPH_KEYS),
         ("Merge layers (m)", MERGE_NOTES),
         ("Everywhere", everywhere),

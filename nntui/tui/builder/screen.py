@@ -19,10 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select
+from textual.widgets import DataTable, Footer, Header
 
 from ...preset.document import PresetDocument
 from ...preset.keras_code import keras_code
+from ..common.field_editor import FieldEditor
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .graph_view import GraphView
 from .layer_details import LayerDetails
@@ -32,6 +33,9 @@ from .stack_table import StackTable
 from .status_line import StatusLine
 from .totals import TotalsBar
 from .view import StackView, stack_view
+
+
+TRAIN_TIP = "Train the model (while it does not fit: says why it cannot train yet)"
 
 
 class BuilderScreen(Screen):
@@ -64,14 +68,20 @@ class BuilderScreen(Screen):
         Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
                                                                 "batch size, epochs, validation split, data limit, seed"),
         Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
-        Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the model as a preset TOML file"),
+        Binding("t", "train", "Train", tooltip=TRAIN_TIP),
+        Binding("t", "why_not_train", "Why not train", show=False, tooltip=TRAIN_TIP),
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the open file (the first time, or for a shipped "
+                                                    "preset: asks for a name and a file)"),
+        Binding("S", "save_as", "Save as", show=False, tooltip="Save under a new name or file (asks for them)"),
         Binding("ctrl+o", "open", "Open", show=False,
                 tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
         Binding("w", "load_weights", "Weights", show=False,
                 tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
-        Binding("ctrl+n", "clear", "New", show=False, tooltip="Start from an empty stack (undoable)"),
+        Binding("ctrl+n", "new", "New", show=False,
+                tooltip="Start a new model, 'untitled', with an empty stack (asks first about unsaved changes)"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
+        Binding("escape", "leave_panel", "Back to the stack", show=False,
+                tooltip="From the side panel: back to the stack (what is typed but not applied goes)"),
     ]
 
     #: the document as the builder shows it (rows, totals, status); a new one after every change
@@ -221,6 +231,8 @@ class BuilderScreen(Screen):
             return True if self.doc.can_redo else None
         if action == "train":
             return True if self.train_blocker() is None else None
+        if action == "why_not_train":  # t while Train is disabled: say why rather than nothing
+            return False if self.train_blocker() is None else True
         return True
 
     # ------------------------------------------------------------------ layers: the palette and the form
@@ -294,9 +306,17 @@ class BuilderScreen(Screen):
         if self.app.apply(lambda d: d.redo()):
             self.notify(f"Redone: {label}", timeout=2)
 
-    def action_clear(self) -> None:
-        if self.app.apply(lambda d: d.clear_layers()):
-            self.notify("All layers removed (u to undo)", timeout=3)
+    def action_new(self) -> None:
+        self.app.new_document()
+
+    def action_leave_panel(self) -> None:
+        focused = self.focused
+        side = self.query_one("#side")
+        if focused is None or not (focused is side or side in focused.ancestors):
+            return
+        for editor in side.query(FieldEditor).results(FieldEditor):
+            editor.revert()
+        (self.graph if self.graph_mode else self.table).focus()
 
     def action_graph(self) -> None:
         """Switch between the table and the drawing of the graph."""
@@ -329,6 +349,13 @@ class BuilderScreen(Screen):
                   if view is not None and view.ready else None)  # a model that does not fit has no weights
         self.app.push_screen(KerasCodeScreen(keras_code(preset), preset.name, export=export))
 
+    def action_why_not_train(self) -> None:
+        view = self.view
+        if view is not None and not view.ready:
+            problem = view.check.problem or "the model does not fit"
+            self.notify(f"{problem[:1].upper()}{problem[1:]}. The status line says how to fix it.",
+                        title="Cannot train yet", severity="warning", timeout=5)
+
     def action_train(self) -> None:
         view = self.view
         if view is None or not view.ready:
@@ -338,6 +365,18 @@ class BuilderScreen(Screen):
         self.app.start_training(self.doc.snapshot())
 
     def action_save(self) -> None:
+        from .save import SaveScreen, save_preset
+        doc = self.doc
+        if doc.path is None or doc.builtin:
+            self.app.push_screen(SaveScreen())
+            return
+        problem = save_preset(self.app, doc.path)
+        if problem:  # the open file cannot be written now: ask where instead, saying why
+            self.app.push_screen(SaveScreen(error=problem))
+        else:
+            self.notify(f"Saved {doc.path}", timeout=3)
+
+    def action_save_as(self) -> None:
         from .save import SaveScreen
         self.app.push_screen(SaveScreen())
 

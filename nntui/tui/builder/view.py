@@ -243,6 +243,8 @@ def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView], f
         return text
     if check.crash:
         return f"{ERROR_MARK} {check.crash}"
+    if check.empty:  # before the graph's own complaint: a new model has no layers yet, nothing is wrong
+        return f"{ERROR_MARK} The model has no layers yet: press a to add one."
     if report.error is not None:
         i = report.error_index
         if i is None or i >= len(rows) - 1:

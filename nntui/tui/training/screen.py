@@ -8,8 +8,9 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 :class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double, halve the learning rate,
-t/Enter train again (from the current weights), r restart from fresh weights, w/m save the weights/the
-metrics (:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back.
+t/Enter train again (continuing from the current weights), r restart from fresh weights, w save the
+weights, m save the metrics (:mod:`.saving`), 1/2/3/4 the tabs shown (numbered as shown: the Anatomy tab
+in the compact layout, the Boundary tab for a 2-D model), escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -33,6 +34,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
 from ...preset.weights_file import WeightsError
+from ..common.help import Sections
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
@@ -40,6 +42,7 @@ from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
+from .help_keys import training_help
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
@@ -69,26 +72,27 @@ class TrainingScreen(Screen):
     AUTO_FOCUS = None
 
     BINDINGS = [
-        Binding("space", "pause", "Pause"),
-        Binding("space", "resume", "Resume"),
+        Binding("space", "pause", "Pause", tooltip="Pause the run (after the batch in flight)"),
+        Binding("space", "resume", "Resume", tooltip="Resume the paused run"),
         Binding("p", "pause", "Pause", show=False),
         Binding("p", "resume", "Resume", show=False),
-        Binding("n", "step", "Step"),
+        Binding("n", "step", "Step", tooltip="One batch, then pause again (while running: pause)"),
         Binding("full_stop", "step", "Step", show=False),
-        Binding("s", "stop", "Stop"),
-        Binding("plus", "learning_rate(2)", "lr×2"),
-        Binding("minus", "learning_rate(0.5)", "lr÷2"),
-        Binding("t", "again", "Train again"),
+        Binding("s", "stop", "Stop", tooltip="Stop the run (the weights so far stay; t trains on from them)"),
+        Binding("plus", "learning_rate(2)", "lr×2", tooltip="Double the learning rate, at once (marked on the loss curve)"),
+        Binding("minus", "learning_rate(0.5)", "lr÷2", tooltip="Halve the learning rate, at once (marked on the loss curve)"),
+        Binding("t", "again", "Train again", tooltip="Train again, continuing from the current weights"),
         Binding("enter", "again", "Train again", show=False),
-        Binding("r", "restart", "Restart"),
-        Binding("w", "save_weights", "Weights"),
-        Binding("m", "save_metrics", "Metrics"),
-        Binding("escape", "back", "Back"),
+        Binding("r", "restart", "Restart", tooltip="Train again from fresh weights"),
+        Binding("w", "save_weights", "Weights", tooltip="Save the trained weights (.npz)"),
+        Binding("m", "save_metrics", "Metrics", tooltip="Save the metrics of every epoch (JSON lines)"),
+        Binding("escape", "back", "Back", tooltip="Back to the builder (a run under way stops)"),
         Binding("b", "back", "Builder", show=False),
-        Binding("1", "tab('tab-live')", "Curves", show=False),
-        Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
-        Binding("3", "tab('tab-results')", "Results", show=False),
-        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
+        # the tab keys number the tabs shown: Curves, Anatomy (compact layout only), Results, Boundary (2-D)
+        Binding("1", "tab_number(1)", "Curves", show=False),
+        Binding("2", "tab_number(2)", "Tab 2", show=False),
+        Binding("3", "tab_number(3)", "Tab 3", show=False),
+        Binding("4", "tab_number(4)", "Tab 4", show=False),
     ]
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
@@ -315,8 +319,8 @@ class TrainingScreen(Screen):
         allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
         if allowed is not None:
             return allowed
-        if action == "tab" and parameters:  # the anatomy's tab when compact, the boundary's for 2-D models
-            return not self._tabs.get_tab(parameters[0]).has_class("-hidden")
+        if action == "tab_number":
+            return 0 < int(parameters[0]) <= len(self.shown_tabs())
         return True
 
     def action_pause(self) -> None:
@@ -372,8 +376,23 @@ class TrainingScreen(Screen):
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.app.pop_screen()
 
-    def action_tab(self, tab: str) -> None:
-        self._tabs.active = tab
+    def shown_tabs(self) -> list[tuple[str, str]]:
+        """(id, title) of the tabs shown now, in order (the tab keys number these)."""
+        shown = []
+        for pane in self._tabs.query(TabPane):
+            tab = self._tabs.get_tab(pane)
+            if not tab.has_class("-hidden") and tab.display:
+                shown.append((pane.id, str(tab.label)))
+        return shown
+
+    def action_tab_number(self, number: int) -> None:
+        tabs = self.shown_tabs()
+        if 0 < int(number) <= len(tabs):
+            self._tabs.active = tabs[int(number) - 1][0]
+
+    def help_sections(self) -> Sections:
+        """What ? lists here: the training keys and the tab keys of this layout."""
+        return training_help(self.BINDINGS, [title for _, title in self.shown_tabs()])
 
     def action_save_weights(self) -> None:
         self._save("weights")
