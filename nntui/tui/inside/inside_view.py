@@ -197,16 +197,17 @@ class InsideView(Widget, can_focus=True):
         self.outputs = {o.name: o for o in probe.outputs(samples.x[i])}
         judged = self.outputs.get(samples.output) if samples.output is not None else None
         true = int(samples.classes[i])
-        info = SampleInfo(i, len(samples), samples.class_names[true], source=samples.source, note=self.note)
+        true_name = samples.class_names[true] if true >= 0 else ""  # a drawing: no true class
+        info = SampleInfo(i, len(samples), true_name, source=samples.source_of(i), note=self.note)
         if judged is not None:
             probs = class_probabilities(judged.value[0])
             predicted = int(classes_of(judged.value)[0])
-            info = SampleInfo(i, len(samples), samples.class_names[true], samples.class_names[predicted],
-                              float(probs[predicted]), samples.source, self.note)
+            info = SampleInfo(i, len(samples), true_name, samples.class_names[predicted],
+                              float(probs[predicted]), samples.source_of(i), self.note)
         self.query_one(SampleBar).info = info
         picture = samples.picture(i)
         self.query_one("#inside-input", InputPicture).picture = (
-            PictureData(picture, f"#{i:,} · {samples.class_names[true]}") if picture is not None else None)
+            PictureData(picture, f"#{i:,} · {true_name or 'your drawing'}") if picture is not None else None)
         self._show_layer()
 
     def _stats(self, name: str) -> LayerStats | None:
@@ -237,7 +238,7 @@ class InsideView(Widget, can_focus=True):
             names = tuple(str(k) for k in range(probabilities.size))
             true = None
             if target is not None and len(target[1]) == probabilities.size:
-                names, true = target[1], int(target[0][i])
+                names, true = target[1], (int(target[0][i]) if int(target[0][i]) >= 0 else None)
             d["probabilities"] = ProbabilityData(probabilities, names, true)
         else:
             d["vector"] = VectorData(value.ravel(), entry.name)

@@ -9,7 +9,8 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
 from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs, escape/b back to the builder.
+(:mod:`.saving`), 1/2/3 the tabs, i the Inside tab (:mod:`.inside_tab`, fed by :mod:`.inside_tap`),
+D the Draw pad (paused or ended), escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -19,7 +20,6 @@ spec is equal (``app.trained.matches(preset)``) continues from those weights; th
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 
@@ -32,19 +32,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
-from ...preset.weights_file import WeightsError
 from ..common.trained_state import TrainedState
+from ..draw.launch import open_draw
 from . import messages as msg
 from .anatomy import TrainingAnatomy
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
+from .inside_tab import InsideTab
+from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import save_prompt, save_run_file
+from .saving import ask_and_save
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -80,6 +82,8 @@ class TrainingScreen(Screen):
         Binding("r", "restart", "Restart"),
         Binding("w", "save_weights", "Weights"),
         Binding("m", "save_metrics", "Metrics"),
+        Binding("i", "inside", "Inside", tooltip="Look inside the network: each layer's output, weights, health"),
+        Binding("D", "draw", "Draw", tooltip="Draw a digit and watch the network read it (paused or ended)"),
         Binding("escape", "back", "Back"),
         Binding("b", "back", "Builder", show=False),
         Binding("1", "tab('tab-live')", "Curves", show=False),
@@ -115,6 +119,7 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._pace = RedrawPacer()  # the frame budget (see .pacing)
+        self._before_inside = "tab-live"
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
@@ -127,6 +132,7 @@ class TrainingScreen(Screen):
         self._results = TrainingResults(id="training-results")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
+        self._inside = InsideTab(id="training-inside")
         yield self._head
         yield self._notice
         with TabbedContent(initial="tab-live", id="training-tabs") as self._tabs:
@@ -139,6 +145,8 @@ class TrainingScreen(Screen):
                 yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
                 yield self._results
+            with TabPane("Inside", id="tab-inside"):
+                yield self._inside
         yield Footer()
 
     def on_mount(self) -> None:
@@ -194,8 +202,10 @@ class TrainingScreen(Screen):
             self._results.clear()
         else:
             self._results.clear("The test results appear here when this run ends.")
+        tap = InsideTap()
+        self._inside.new_run(tap)
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
+                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir(), tap=tap)
         self._work(job)
 
     def _checkpoint_dir(self) -> str | None:
@@ -223,6 +233,7 @@ class TrainingScreen(Screen):
         for anatomy in self._anatomies:
             anatomy.set_info(self.info)
         self._curves.show(message.curves)
+        self._inside.run_ready(self.preset, self.state.model, self.data)
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -265,6 +276,7 @@ class TrainingScreen(Screen):
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._inside.shown = self._tabs.active == "tab-inside"
         for anatomy in self._anatomies:
             anatomy.catch_up()
 
@@ -311,6 +323,8 @@ class TrainingScreen(Screen):
             return allowed
         if action == "tab" and parameters and parameters[0] == "tab-anatomy":
             return self.has_class("-compact")
+        if action == "draw":  # hidden until there are weights; dimmed while they change
+            return None if self.state is None or self.phase not in (Phase.PAUSED, Phase.ENDED) else True
         return True
 
     def action_pause(self) -> None:
@@ -373,18 +387,27 @@ class TrainingScreen(Screen):
 
     @work(group="save", exit_on_error=False)
     async def _save(self, kind: str) -> None:
-        """Ask where, then write in a thread; the keys that would change the weights wait meanwhile."""
-        path = await self.app.push_screen_wait(save_prompt(kind, self.preset.name))
-        if not path:
-            return
-        self.saving = True
-        try:
-            text, severity = await asyncio.to_thread(save_run_file, kind, self.state, path), "information"
-        except (WeightsError, OSError) as exc:
-            text, severity = f"Could not save: {exc}", "error"
-        finally:
-            self.saving = False
-        self.notify(text, severity=severity)
+        await ask_and_save(self, kind)
 
+    # ------------------------------------------------------------------------------------- inside, draw
+    def action_inside(self) -> None:
+        """Show the Inside tab (again: back to the tab before it)."""
+        tabs = self._tabs
+        if tabs.active == "tab-inside":
+            tabs.active = self._before_inside
+        else:
+            self._before_inside = tabs.active or "tab-live"
+            tabs.active = "tab-inside"
+
+    def action_draw(self) -> None:
+        """The Draw pad with a copy of the weights (paused or ended: nothing writes them)."""
+        state = self.state
+        if state is None or self.phase not in (Phase.PAUSED, Phase.ENDED):
+            return
+        done = state.epochs_completed
+        about = (f"trained {done} epoch{'s' if done != 1 else ''} ({state.steps_done:,} batches)" if state.trained
+                 else "freshly initialised (untrained)")
+        open_draw(self.app, self.preset, state.model, about=about, data_dir=self.data_dir,
+                  arrays=self.data.arrays if self.data is not None else self.arrays)
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]
