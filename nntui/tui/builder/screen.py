@@ -27,6 +27,7 @@ from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .graph_view import GraphView
 from .layer_details import LayerDetails
 from .layer_dialogs import add_branch, add_layer, add_merge, edit_layer
+from .look_inside import kept_about, show_draw, show_inside
 from .settings_panel import SettingsPanel
 from .stack_table import StackTable
 from .status_line import StatusLine
@@ -68,6 +69,9 @@ class BuilderScreen(Screen):
                 tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
         Binding("w", "load_weights", "Weights", show=False,
                 tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
+        Binding("I", "inside", "Inside", show=False, tooltip="Look inside the network with the weights the next "
+                "run starts from (trained, loaded or fresh): each layer's output, weights, health"),
+        Binding("D", "draw", "Draw", tooltip="Draw a digit and watch the network read it (trained or loaded weights)"),
         Binding("ctrl+n", "clear", "New", show=False, tooltip="Start from an empty stack (undoable)"),
         Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
     ]
@@ -217,8 +221,10 @@ class BuilderScreen(Screen):
             return True if self.doc.can_undo else None
         if action == "redo":
             return True if self.doc.can_redo else None
-        if action == "train":
+        if action in ("train", "inside"):
             return True if self.train_blocker() is None else None
+        if action == "draw":
+            return self.train_blocker() is None and kept_about(self.app, self.doc.preset) is not None
         return True
 
     # ------------------------------------------------------------------ layers: the palette and the form
@@ -316,6 +322,14 @@ class BuilderScreen(Screen):
                         severity="warning")
             return
         self.app.start_training(self.doc.snapshot())
+
+    def action_inside(self) -> None:
+        if self.train_blocker() is None:
+            show_inside(self.app, self.doc.snapshot())
+
+    def action_draw(self) -> None:
+        if self.train_blocker() is None and not show_draw(self.app, self.doc.snapshot()):
+            self.notify("Draw needs trained or loaded weights: t trains, w loads a .npz", severity="warning")
 
     def action_save(self) -> None:
         from .save import SaveScreen
