@@ -155,8 +155,11 @@ class NntuiApp(App[int]):
         return builder_help(BuilderScreen.BINDINGS, binding_rows(self.BINDINGS))
 
     def action_help(self) -> None:
+        """The help of the screen shown when it has one (``help_sections(everywhere)``), else the builder's."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            own = getattr(self.screen, "help_sections", None)
+            sections = own(binding_rows(self.BINDINGS)) if callable(own) else self.help_sections()
+            self.push_screen(HelpScreen(sections))
 
     async def action_quit(self) -> None:
         if not self.document.dirty:

@@ -25,8 +25,7 @@ def kept_about(app, preset: Preset) -> str | None:
         return None
     note = app.start_note
     if state.trained:
-        done = state.epochs_completed
-        return f"trained {done} epoch{'s' if done != 1 else ''} ({state.steps_done:,} batches)"
+        return state.trained_text()
     if note is not None and note[1] is state:
         return note[0].replace("starts from the weights in ", "loaded from ")
     return None

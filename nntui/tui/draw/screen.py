@@ -254,7 +254,7 @@ class DrawScreen(Page):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def help_sections(self) -> Sections:
+    def help_sections(self, everywhere=None) -> Sections:
         """The pad's keys for the help dialog: the canvas's, the mouse, the screen's."""
         canvas = binding_rows(b for b in DrawCanvas.BINDINGS if not b.action.startswith("move"))
         screen = binding_rows(b for b in self.BINDINGS

@@ -23,6 +23,7 @@ from ...engine.training import Dataset
 from ...preset.datasets import images_as_input, load_arrays
 from ...preset.preset import Preset
 from ..common.base import Page
+from .help_keys import INSIDE_KEYS, WHAT_IT_SHOWS
 from .inside_view import InsideView
 from .samples import InsideSamples, test_samples, with_drawing
 
@@ -93,3 +94,8 @@ class InsideScreen(Page):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def help_sections(self, everywhere) -> list:
+        """What ? lists here (the app asks): the view's keys, what it shows, escape."""
+        return [("Inside", INSIDE_KEYS + [("escape", "Back")]), ("What it shows", WHAT_IT_SHOWS),
+                ("Everywhere", everywhere)]

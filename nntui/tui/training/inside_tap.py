@@ -19,7 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from ...engine.events import BatchEnded, EpochEnded, EpochStarted
+from ...engine.events import BatchEnded, EpochEnded, EpochStarted, RunEnded
 from ...engine.model import Model
 from ...engine.probe import StepRecorder, WeightSnapshot
 from ...engine.probe.inspector import LOSS_WINDOW
@@ -85,6 +85,8 @@ class InsideTap:
             self._epoch = event.epoch
         elif isinstance(event, EpochEnded):
             self._epochs.append(dict(event.logs))
+        elif isinstance(event, RunEnded):
+            self.on_end()
 
     def on_pause(self) -> None:
         """The run waits: capture now, and arm so that a single step taken next is recorded."""

@@ -38,6 +38,13 @@ def save_run_file(kind: str, state: TrainedState, path: str) -> str:
     return f"Saved {len(records)} metrics records to {path}"
 
 
+def checkpoint_folder(given: str | None, app) -> str | None:
+    """Where to checkpoint after each epoch: the screen's argument, else the app's document's run option."""
+    if given:
+        return given
+    return getattr(getattr(app, "document", None), "checkpoint_dir", None) or None
+
+
 async def ask_and_save(screen, kind: str) -> None:
     """Ask where (in the screen's worker), then write in a thread; ``screen.saving`` meanwhile (the keys
     that would change the weights wait)."""
@@ -54,4 +61,4 @@ async def ask_and_save(screen, kind: str) -> None:
     screen.notify(text, severity=severity)
 
 
-__all__ = ["ask_and_save", "save_prompt", "save_run_file"]
+__all__ = ["ask_and_save", "checkpoint_folder", "save_prompt", "save_run_file"]

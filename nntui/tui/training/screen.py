@@ -1,16 +1,11 @@
-"""The training screen: live curves, progress, the anatomy of the run, epoch table, results.
+"""The training screen: live curves, progress, the anatomy of the run, epoch table, results, Inside.
 
 Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
-and training run in a thread worker (:mod:`.worker`) that consumes the engine's one generator and only
-posts messages (:mod:`.messages`). The screen routes them to widgets that own what they show: the head
-(:mod:`.head`), the notice line (:mod:`.notice`), the plots, the anatomy, the epoch table
-(:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
-:class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
-
-Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
-from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs, i the Inside tab (:mod:`.inside_tab`, fed by :mod:`.inside_tap`),
-D the Draw pad (paused or ended), escape/b back to the builder.
+and training run in a thread worker (:mod:`.worker`) that only posts messages (:mod:`.messages`); the
+screen routes them to widgets that own what they show (:mod:`.head`, :mod:`.notice`, the plots, the
+anatomy, :mod:`.epoch_table`, the results and :mod:`.inside_tab`, fed by :mod:`.inside_tap`). Where
+the run is lives in one reactive, ``phase`` (a :class:`~.phase.Phase`); the footer follows it.
+Keys: see :mod:`.help_keys` (what ? lists here).
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -39,6 +34,7 @@ from .anatomy import TrainingAnatomy
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
+from .help_keys import training_help
 from .inside_tab import InsideTab
 from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
@@ -46,7 +42,7 @@ from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import ask_and_save
+from .saving import ask_and_save, checkpoint_folder
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -202,18 +198,11 @@ class TrainingScreen(Screen):
             self._results.clear()
         else:
             self._results.clear("The test results appear here when this run ends.")
-        tap = InsideTap()
-        self._inside.new_run(tap)
+        self._inside.new_run(tap := InsideTap())
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir(), tap=tap)
+                          arrays=self.arrays, interval=self.interval, tap=tap,
+                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app))
         self._work(job)
-
-    def _checkpoint_dir(self) -> str | None:
-        """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
-        if self.checkpoint_dir:
-            return self.checkpoint_dir
-        document = getattr(self.app, "document", None)
-        return getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:
@@ -389,6 +378,9 @@ class TrainingScreen(Screen):
     async def _save(self, kind: str) -> None:
         await ask_and_save(self, kind)
 
+    def help_sections(self, everywhere) -> list:  # what ? lists here (the app asks)
+        return training_help(everywhere)
+
     # ------------------------------------------------------------------------------------- inside, draw
     def action_inside(self) -> None:
         """Show the Inside tab (again: back to the tab before it)."""
@@ -401,13 +393,8 @@ class TrainingScreen(Screen):
 
     def action_draw(self) -> None:
         """The Draw pad with a copy of the weights (paused or ended: nothing writes them)."""
-        state = self.state
-        if state is None or self.phase not in (Phase.PAUSED, Phase.ENDED):
-            return
-        done = state.epochs_completed
-        about = (f"trained {done} epoch{'s' if done != 1 else ''} ({state.steps_done:,} batches)" if state.trained
-                 else "freshly initialised (untrained)")
-        open_draw(self.app, self.preset, state.model, about=about, data_dir=self.data_dir,
-                  arrays=self.data.arrays if self.data is not None else self.arrays)
+        if self.state is not None and self.phase in (Phase.PAUSED, Phase.ENDED):
+            open_draw(self.app, self.preset, self.state.model, about=self.state.trained_text(), data_dir=self.data_dir,
+                      arrays=self.data.arrays if self.data is not None else self.arrays)
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]

@@ -269,8 +269,6 @@ class TrainingJob:
             elif isinstance(event, RunStarted):
                 history.records.append(event_record(event))
             elif isinstance(event, RunEnded):
-                if tap is not None:
-                    tap.on_end()
                 return event
 
     def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
