@@ -138,5 +138,5 @@ class InsideTab(Widget):
         view.show_inspection(message.inspection, message.history)
         s = message.inspection.snapshot
         self.query_one("#inside-tab-note", Static).update(
-            f"Inside, at step {s.step:,} (epoch {message.inspection.epoch}) · refreshed at most twice a second "
-            "while the tab is shown · ←→ m 0-9 choose the sample")
+            f"The weights of step {s.step:,} (epoch {message.inspection.epoch}), refreshed at most twice a second "
+            "· i: back")

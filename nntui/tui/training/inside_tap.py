@@ -5,8 +5,9 @@ moments nothing writes the model. While the tab is shown (``wanted``, set by the
 refresh is due (at most every ``refresh`` seconds) it arms a
 :class:`~nntui.engine.probe.StepRecorder` before one step and captures after it, so the snapshot has
 that step's gradients and update; when the run pauses or ends it captures once (cheap: a few copies of
-the parameter vector), so opening the tab then shows the weights at once. Every other batch costs
-an ``append``, a flag and a clock reading.
+the parameter vector), so opening the tab then shows the weights at once (the step before each
+epoch's end is always recorded, so the final capture has its update). Every other batch costs an
+``append``, a flag and a clock reading.
 
 The capture, with the run's facts at that moment (:class:`Taken`), waits in a one-place mailbox for
 the tab's inspector thread (:meth:`InsideTap.take`); a newer capture replaces an unread one.
@@ -75,6 +76,8 @@ class InsideTap:
                 self._put(True)
             if self._pause_armed:  # a single step after a pause: the recorder keeps its copy for on_pause
                 self._pause_armed = False
+            elif event.step == event.steps - 1:  # the epoch's last step: recorded, for the capture at the end
+                self.recorder.arm()
             elif self.wanted:
                 now = time.perf_counter()
                 if now >= self._due:
