@@ -3,7 +3,7 @@
 Run by hand (never by the test suite), from the repository root:
 
     NNTUI_DATA_DIR=../shared/data/mnist python benchmarks/app_vs_headless.py [--preset mnist]
-        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet]
+        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet] [--inside]
 
 Both sides train through the engine's one generator (``Trainer.fit``) on the same arrays, in the same
 process, alternating headless/app so that the machine's noise hits both alike:
@@ -13,6 +13,10 @@ process, alternating headless/app so that the machine's noise hits both alike:
 * app: the real app (``NntuiApp``, the builder underneath) run headless (``App.run_test``) with
   ``TrainingScreen`` pushed, waiting for the end; the worker thread trains while the UI thread renders
   plots, anatomy and table as it would on screen.
+
+* ``--inside``: a third side each round, the app with the training screen's Inside tab open from the
+  first batch on (its inspector thread refreshing twice a second, the view redrawn each time); it also
+  prints what one refresh cost the inspector thread (median and max).
 
 The figure compared is each epoch's ``train_seconds`` from the EpochEnded events (the engine's own
 clock), medians over all epochs of all rounds. Without NNTUI_DATA_DIR a synthetic 60,000/10,000 set
@@ -124,17 +128,29 @@ def make_app(preset, arrays, size):
     return App(preset)
 
 
-async def in_app(preset, arrays, size) -> list[float]:
-    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
+async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | None = None) -> list[float]:
+    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch.
+
+    ``inside``: open the Inside tab as soon as the screen is there (``refreshes`` gets what each of its
+    inspections cost, and the number of inspections shown, at the end).
+    """
+    from nntui.tui.training.inside_tab import InsideTab
     from nntui.tui.training.screen import TrainingScreen
 
     app = make_app(preset, arrays, size)
+    opened = not inside
     async with app.run_test(size=size):
         while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
+            if not opened and isinstance(app.screen, TrainingScreen) and app.screen.is_mounted:
+                app.screen.action_inside()
+                opened = True
             await asyncio.sleep(0.05)
         screen = app.screen
         if screen.phase == "failed":
             raise SystemExit("the run failed in the app")
+        if inside and refreshes is not None:
+            tab = screen.query_one(InsideTab)
+            refreshes.append((list(tab.refresh_seconds), tab.inspections))
         return [ev.train_seconds for ev in screen.epoch_events]
 
 
@@ -204,6 +220,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--size", default="120x40", help="terminal size of the app, WxH")
     parser.add_argument("--keys", type=int, default=0, help="also measure the key response with N presses")
+    parser.add_argument("--inside", action="store_true", help="also train in the app with the Inside tab open")
     parser.add_argument("--wait-quiet", action="store_true",
                         help="before each round, wait until other processes leave the CPUs idle")
     args = parser.parse_args()
@@ -212,7 +229,7 @@ def main() -> None:
     arrays = arrays_for(preset)
     print(f"preset {preset.name}, {args.epochs} epochs x {args.rounds} rounds, batch {preset.training.batch_size}, "
           f"data: {arrays.source}, app size {size[0]}x{size[1]}", flush=True)
-    head, app, rounds = [], [], []
+    head, app, rounds, inside_rounds, refreshes = [], [], [], [], []
     for r in range(args.rounds):
         if args.wait_quiet:
             wait_for_quiet()
@@ -224,8 +241,12 @@ def main() -> None:
         head += h
         app += a
         rounds.append((h, a))
-        print(f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h)
-              + " | app " + " ".join(f"{s:.3f}" for s in a), flush=True)
+        line = f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h) + " | app " + " ".join(f"{s:.3f}" for s in a)
+        if args.inside:
+            i = asyncio.run(in_app(preset, arrays, size, inside=True, refreshes=refreshes))
+            inside_rounds.append((h, i))
+            line += " | app+Inside " + " ".join(f"{s:.3f}" for s in i) + f" ({refreshes[-1][1]} inspections shown)"
+        print(line, flush=True)
     ratios = [statistics.median(a) / statistics.median(h) for h, a in rounds]
     print(f"per-round ratio app/headless: {' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}")
     mh, ma = statistics.median(head), statistics.median(app)
@@ -233,6 +254,17 @@ def main() -> None:
     # on a shared machine the fastest epoch of each side is the one least disturbed by other processes
     nh, na = min(head), min(app)
     print(f"train seconds per epoch (fastest): headless {nh:.3f} s, app {na:.3f} s, ratio app/headless {na / nh:.3f}")
+    if inside_rounds:
+        ratios = [statistics.median(i) / statistics.median(h) for h, i in inside_rounds]
+        print(f"per-round ratio app+Inside/headless: {' '.join(f'{r:.3f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.3f}")
+        mi, ni = statistics.median(x for _, i in inside_rounds for x in i), min(x for _, i in inside_rounds for x in i)
+        print(f"app+Inside train seconds per epoch: median {mi:.3f} s (ratio {mi / mh:.3f}), fastest {ni:.3f} s "
+              f"(ratio {ni / nh:.3f})")
+        costs = sorted(c * 1000 for cs, _ in refreshes for c in cs)
+        if costs:
+            print(f"one Inside refresh (inspector thread): median {statistics.median(costs):.1f} ms, "
+                  f"max {costs[-1]:.1f} ms ({len(costs)} refreshes)")
     if args.keys:
         if args.wait_quiet:
             wait_for_quiet()
