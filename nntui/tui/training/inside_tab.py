@@ -125,10 +125,13 @@ class InsideTab(Widget):
                                                  losses=taken.losses, live=taken.live)
             last = time.perf_counter()
             self.refresh_seconds.append(last - t0)
+            tap.drawing()
             self.post_message(self.Inspected(inspection, list(inspector.history)))
 
     def on_inside_tab_inspected(self, message: Inspected) -> None:
         message.stop()
+        if self.tap is not None:
+            self.call_after_refresh(self.tap.drawn)
         view, shadow, samples = self.view, self._shadow, self._samples
         if samples is None or shadow is None:
             return

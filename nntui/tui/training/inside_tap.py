@@ -26,6 +26,7 @@ from ...engine.probe import StepRecorder, WeightSnapshot
 from ...engine.probe.inspector import LOSS_WINDOW
 
 REFRESH = 0.5  # seconds between two live captures (the tab refreshes at most twice a second)
+FRAME_WAIT = 0.1  # at most this long the training thread waits for the tab to draw an inspection
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +58,8 @@ class InsideTap:
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._latest: Taken | None = None
+        self._idle = threading.Event()  # clear while the UI draws an inspection (see :meth:`drawing`)
+        self._idle.set()
 
     # -- the training thread, between batches
     def begin(self, model: Model, optimizer, epoch: int = 0, epochs: list[dict] | None = None) -> None:
@@ -71,6 +74,8 @@ class InsideTap:
             self._losses.append(event.batch_loss)
             if self.recorder is None:
                 return
+            if not self._idle.is_set():  # the tab draws: wait for its frame rather than compete with it
+                self._idle.wait(FRAME_WAIT)
             if self._armed:
                 self._armed = False
                 self._put(True)
@@ -126,6 +131,19 @@ class InsideTap:
     def wake(self) -> None:
         """Let a waiting :meth:`take` return (the tab is hidden or closing)."""
         self._ready.set()
+        self._idle.set()
+
+    # -- the UI: drawing an inspection
+    def drawing(self) -> None:
+        """An inspection is on its way to the screen: the training thread waits (at most FRAME_WAIT) at its
+        next batch end until :meth:`drawn`. Drawing is pure Python on the UI thread; run while this run
+        trains it competes for the GIL and the cores BLAS uses, which costs the epoch more than the
+        drawing itself (the training screen's progress snapshots wait for their frames alike)."""
+        self._idle.clear()
+
+    def drawn(self) -> None:
+        """The inspection's frame is drawn."""
+        self._idle.set()
 
 
 __all__ = ["InsideTap", "Taken", "REFRESH"]
