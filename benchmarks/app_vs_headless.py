@@ -128,11 +128,11 @@ def make_app(preset, arrays, size):
     return App(preset)
 
 
-async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | None = None) -> list[float]:
+async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | None = None, layer: int = 1) -> list[float]:
     """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch.
 
-    ``inside``: open the Inside tab as soon as the screen is there (``refreshes`` gets what each of its
-    inspections cost, and the number of inspections shown, at the end).
+    ``inside``: open the Inside tab as soon as the screen is there, on ``layer`` (``refreshes`` gets what
+    each of its inspections cost the inspector thread, the number shown and what each cost the UI thread).
     """
     from nntui.tui.training.inside_tab import InsideTab
     from nntui.tui.training.screen import TrainingScreen
@@ -143,6 +143,7 @@ async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | N
         while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
             if not opened and isinstance(app.screen, TrainingScreen) and app.screen.is_mounted:
                 app.screen.action_inside()
+                app.screen.query_one(InsideTab).view.chosen_layer = layer
                 opened = True
             await asyncio.sleep(0.05)
         screen = app.screen
@@ -150,7 +151,7 @@ async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | N
             raise SystemExit("the run failed in the app")
         if inside and refreshes is not None:
             tab = screen.query_one(InsideTab)
-            refreshes.append((list(tab.refresh_seconds), tab.inspections))
+            refreshes.append((list(tab.refresh_seconds), tab.inspections, list(tab.draw_seconds)))
         return [ev.train_seconds for ev in screen.epoch_events]
 
 
@@ -221,6 +222,8 @@ def main() -> None:
     parser.add_argument("--size", default="120x40", help="terminal size of the app, WxH")
     parser.add_argument("--keys", type=int, default=0, help="also measure the key response with N presses")
     parser.add_argument("--inside", action="store_true", help="also train in the app with the Inside tab open")
+    parser.add_argument("--inside-layer", type=int, default=1,
+                        help="with --inside: the layer shown (0 the input, 1 the first layer, ...)")
     parser.add_argument("--wait-quiet", action="store_true",
                         help="before each round, wait until other processes leave the CPUs idle")
     args = parser.parse_args()
@@ -243,7 +246,7 @@ def main() -> None:
         rounds.append((h, a))
         line = f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h) + " | app " + " ".join(f"{s:.3f}" for s in a)
         if args.inside:
-            i = asyncio.run(in_app(preset, arrays, size, inside=True, refreshes=refreshes))
+            i = asyncio.run(in_app(preset, arrays, size, inside=True, refreshes=refreshes, layer=args.inside_layer))
             inside_rounds.append((h, i))
             line += " | app+Inside " + " ".join(f"{s:.3f}" for s in i) + f" ({refreshes[-1][1]} inspections shown)"
         print(line, flush=True)
@@ -261,10 +264,14 @@ def main() -> None:
         mi, ni = statistics.median(x for _, i in inside_rounds for x in i), min(x for _, i in inside_rounds for x in i)
         print(f"app+Inside train seconds per epoch: median {mi:.3f} s (ratio {mi / mh:.3f}), fastest {ni:.3f} s "
               f"(ratio {ni / nh:.3f})")
-        costs = sorted(c * 1000 for cs, _ in refreshes for c in cs)
+        costs = sorted(c * 1000 for cs, _, _ in refreshes for c in cs)
+        draws = sorted(c * 1000 for _, _, ds in refreshes for c in ds)
         if costs:
             print(f"one Inside refresh (inspector thread): median {statistics.median(costs):.1f} ms, "
                   f"max {costs[-1]:.1f} ms ({len(costs)} refreshes)")
+        if draws:
+            print(f"one Inside refresh drawn (UI thread, handler to frame): median {statistics.median(draws):.1f} ms, "
+                  f"max {draws[-1]:.1f} ms")
     if args.keys:
         if args.wait_quiet:
             wait_for_quiet()

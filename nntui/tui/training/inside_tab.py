@@ -5,8 +5,10 @@ shown (``shown``, set by the screen) a thread worker of this widget takes those 
 twice a second), runs the engine's :class:`~nntui.engine.probe.RunInspector` on them and posts
 :class:`InsideTab.Inspected` (coalescing); the view (:class:`~nntui.tui.inside.inside_view.InsideView`)
 shows each. The view and the inspector work on a *shadow* of the model (same layers, weights of its
-own, loaded from the copies): nothing here reads an array the training thread writes. Hidden, the
-tab costs the run nothing: the tap stops capturing and the thread ends.
+own, loaded from the copies): nothing here reads an array the training thread writes. While an
+inspection is drawn the training thread waits for the frame (at most 100 ms), and a layer that is
+costly to draw is refreshed less often (``UI_SHARE``). Hidden, the tab costs the run nothing: the
+tap stops capturing and the thread ends.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from ..inside.samples import test_samples
 from .inside_tap import REFRESH, InsideTap
 
 PROBE_IMAGES = 256  # test images the dead units are counted on
+UI_SHARE = 0.04  # the share of the time the UI thread may spend drawing inspections while a run trains
+SLOWEST = 2.0  # ... at the price of refreshing less often, but at least every SLOWEST seconds
 WAITING = "Inside: waiting for the first copy of the weights (taken between two batches)…"
 
 
@@ -56,6 +60,7 @@ class InsideTab(Widget):
         self.tap: InsideTap | None = None
         self.inspections = 0  # inspections shown (tests wait on it)
         self.refresh_seconds: list[float] = []  # what each inspection cost its thread (benchmarks)
+        self.draw_seconds: list[float] = []  # ... and the UI thread, handler to frame drawn
         self._run = None  # (preset, model, data) of the current run
         self._model = None  # the run's model the shadow was made for
         self._shadow = None
@@ -128,10 +133,18 @@ class InsideTab(Widget):
             tap.drawing()
             self.post_message(self.Inspected(inspection, list(inspector.history)))
 
+    def _drawn(self, tap: InsideTap, start: float) -> None:
+        """An inspection's frame is drawn: the training thread goes on; a costly layer (a Dense layer's
+        unit pictures and histograms: ~50 ms at 120x40) is refreshed less often, within UI_SHARE."""
+        cost = time.perf_counter() - start
+        self.draw_seconds.append(cost)
+        tap.refresh = min(SLOWEST, max(REFRESH, cost / UI_SHARE))
+        tap.drawn()
+
     def on_inside_tab_inspected(self, message: Inspected) -> None:
         message.stop()
         if self.tap is not None:
-            self.call_after_refresh(self.tap.drawn)
+            self.call_after_refresh(self._drawn, self.tap, time.perf_counter())
         view, shadow, samples = self.view, self._shadow, self._samples
         if samples is None or shadow is None:
             return
