@@ -294,7 +294,7 @@ class TrainingScreen(Screen):
             self._show_curves(result.curves, time.perf_counter())
         self._results.show(result, self.info.n_test if self.info else 0)
         self._notice.say(*end_notice(result.ended))
-        if result.ended.reason != "non_finite":  # a loss that is not finite: the curves show the explosion
+        if result.ended.reason != "non_finite" and self._tabs.active != "tab-inside":  # not finite: the curves
             self._tabs.active = "tab-results"
 
     def on_training_notice(self, message: msg.TrainingNotice) -> None:
