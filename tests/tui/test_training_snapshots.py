@@ -94,3 +94,9 @@ def test_training_inside_tab_paused(snap_compare, size):
 
 def test_training_inside_tab_finished_first_dense_120x40(snap_compare):
     assert snap_compare(app_for(mnist_small()), terminal_size=(120, 40), run_before=until_inside("ended", "down"))
+
+
+def test_training_inside_tab_conv_paused_80x24(snap_compare):
+    """mnist-cnn paused in its first epoch, the Inside tab on the first convolution's feature maps."""
+    preset = load_preset("mnist-cnn").with_overrides(epochs=1, batch_size=64)
+    assert snap_compare(app_for(preset, pause_at=4), terminal_size=(80, 24), run_before=until_inside("paused", "down"))
