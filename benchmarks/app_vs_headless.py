@@ -22,7 +22,7 @@ The figure compared is each epoch's ``train_seconds`` from the EpochEnded events
 clock), medians over all epochs of all rounds. Without NNTUI_DATA_DIR a synthetic 60,000/10,000 set
 of random digits is used (same shapes, same cost).
 
-``--keys N`` then trains in the app again and presses space N times while a Dense 512 network trains:
+``--keys N`` (with ``--inside``: the Inside tab open) then trains in the app again and presses space N times while a Dense 512 network trains:
 each press pauses (the worker finishes its batch, posts a paused snapshot, the screen shows it), then
 space resumes. It reports the time from the key press to (a) the screen's handler having run
 ("pausing…" shown), (b) the worker's acknowledgement handled by the screen, (c) the next frame
@@ -155,7 +155,7 @@ async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | N
         return [ev.train_seconds for ev in screen.epoch_events]
 
 
-async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[float]]:
+async def key_latency(preset, arrays, size, presses: int, inside: bool = False) -> dict[str, list[float]]:
     """Press space (pause) while training; time until the binding ran, the worker acknowledged, a frame drew.
 
     The key goes in as a terminal key would (an events.Key posted to the app), not through Pilot.press
@@ -182,6 +182,10 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
                        and app.screen.snapshot is not None and app.screen.snapshot.global_step > 20):
                 await asyncio.sleep(0.05)
             screen = app.screen
+            if inside:  # the Inside tab open on the first layer while the keys are pressed
+                from nntui.tui.training.inside_tab import InsideTab
+                screen.action_inside()
+                screen.query_one(InsideTab).view.chosen_layer = 1
             for _ in range(presses):
                 await asyncio.sleep(0.7)  # let it train (and redraw) for a while
                 if screen.phase != "running":
@@ -276,7 +280,9 @@ def main() -> None:
         if args.wait_quiet:
             wait_for_quiet()
         keys_preset = preset.with_overrides(epochs=1000)
-        result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys))
+        result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys, inside=args.inside))
+        if args.inside:
+            print("key presses with the Inside tab open:")
         for name, values in result.items():
             ms = sorted(v * 1000 for v in values)
             print(f"key press -> {name}: median {statistics.median(ms):.1f} ms, max {ms[-1]:.1f} ms "
