@@ -61,10 +61,14 @@ class OneLineErrors(click.Group):
               "--load-weights, or with --headless the trained ones.")
 @click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
               help="Continue the run checkpointed in DIR exactly where it stopped.")
+@click.option("--inspect", is_flag=True, help="With --headless: add each layer's statistics to the metrics file "
+              "after every epoch and print each health warning once.")
+@click.option("--draw", is_flag=True, help="With --load-weights: open the Draw pad at once (draw a digit, watch the "
+              "network read it).")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
 def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, list_presets):
+        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, inspect, draw, list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
@@ -72,7 +76,8 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
     if click.get_current_context().invoked_subcommand:
         return refuse_options_before_subcommand()
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
-    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras)
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras,
+                            inspect)
     try:
         if list_presets:
             return print_presets()
@@ -84,10 +89,13 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
                 raise click.UsageError("--export-keras does not go with --summary (it exports, or with --headless "
                                        "trains and then exports)")
             return print_summary(preset, as_json)
+        check_modes(headless_mode, inspect, draw, load_weights)
         if export_keras and not headless_mode:
             return headless.export(preset, opts)
+        if draw:
+            check_weights(preset, load_weights)
         if not headless_mode:
-            return open_app(preset, data_dir)
+            return open_app(preset, data_dir, draw_weights=load_weights if draw else None)
         return headless.train(preset, opts)
     except USER_ERRORS as exc:
         click.echo(str(exc), err=True)
@@ -155,11 +163,28 @@ def print_summary(preset, as_json: bool) -> int:
     return 0
 
 
-def open_app(preset, data_dir) -> int:
-    """Start the Textual app on the builder screen."""
+def check_modes(headless_mode: bool, inspect: bool, draw: bool, load_weights: str | None) -> None:
+    """--inspect belongs to --headless; --draw to the app, with --load-weights."""
+    if inspect and not headless_mode:
+        raise click.UsageError("--inspect goes with --headless (in the app, the training screen's Inside tab: i)")
+    if draw and headless_mode:
+        raise click.UsageError("--draw opens the app's Draw pad: it does not go with --headless")
+    if draw and not load_weights:
+        raise click.UsageError("--draw needs --load-weights FILE (the weights the pad reads with)")
+
+
+def check_weights(preset, path: str) -> None:
+    """Refuse now (WeightsError, one line) a weights file that is missing or does not fit the model."""
+    from .preset.run import prepare_run
+
+    prepare_run(preset, weights=path)
+
+
+def open_app(preset, data_dir, draw_weights: str | None = None) -> int:
+    """Start the Textual app on the builder screen (with the Draw pad over it for ``draw_weights``)."""
     from .tui.app import run_app  # imported here: headless runs never load textual
 
-    return run_app(preset, data_dir=data_dir)
+    return run_app(preset, data_dir=data_dir, draw_weights=draw_weights)
 
 
 def main() -> None:

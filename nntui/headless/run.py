@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..engine.events import EpochEnded, RunEnded
+from ..engine.probe import RunInspector
 from ..preset.checkpoint import FILE as CHECKPOINT_FILE
 from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from ..preset.data_source import sample_noun
@@ -26,7 +27,7 @@ from ..preset.format import download_size
 from ..preset.keras_export import MODEL_FILE, WEIGHTS_FILE, export_keras
 from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
-from ..preset.records import checkpoint_lines, event_record, interrupted_record
+from ..preset.records import checkpoint_lines, event_record, interrupted_record, layers_record
 from ..preset.run import RunSetup, prepare_run
 from ..preset.weights_file import save_weights
 from .metrics_file import MetricsWriter
@@ -53,6 +54,7 @@ class Options:
     checkpoint: str | None = None
     resume: str | None = None
     export_keras: str | None = None
+    inspect: bool = False
 
 
 @contextmanager
@@ -138,6 +140,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None
     run = setup.fit(data, preset.training.epochs)
+    inspector = RunInspector(setup.model, setup.trainer.optimizer, data.test.x) if opts.inspect else None
     final, done = None, None  # the last event handled; the last epoch the run finished
     try:
         with sigterm_as_interrupt():
@@ -148,6 +151,8 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
                     writer.write(event)
                 reporter.handle(event)
                 metrics_lines += checkpoint_lines([event_record(event)])
+                if inspector is not None:
+                    inspect_event(inspector, event, writer, out)
                 if isinstance(event, EpochEnded) and opts.checkpoint:
                     save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch, finished=event.final,
                                     metrics_lines=metrics_lines)
@@ -171,6 +176,19 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     if isinstance(final, RunEnded) and final.reason == "non_finite":
         return EXIT_NON_FINITE
     return 0
+
+
+def inspect_event(inspector: RunInspector, event, writer: MetricsWriter | None, out: TextIO) -> None:
+    """``--inspect``: after each epoch the layers' record (metrics file) and each new health warning, once,
+    in a line of its own."""
+    inspection = inspector.on_event(event)
+    if inspection is None:
+        return
+    if writer is not None:
+        writer.write_record(layers_record(inspection.epoch, [s.record() for s in inspection.stats]))
+    for note in inspection.new_warnings:
+        out.write(f"warning: {note.line}\n")
+    out.flush()
 
 
 def resume(folder: str, overrides: dict, opts: Options, out: TextIO | None = None, err: TextIO | None = None) -> int:

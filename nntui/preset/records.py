@@ -53,6 +53,11 @@ def event_record(event) -> dict | None:
     return None
 
 
+def layers_record(epoch: int, layers: list[dict]) -> dict:
+    """``--inspect``'s record after each epoch: every layer's statistics (``LayerStats.record()`` each)."""
+    return {"event": "layers", "epoch": epoch, "layers": [{k: _clean(v) for k, v in layer.items()} for layer in layers]}
+
+
 def record_line(record: dict) -> str:
     """One record as a line of a JSON-lines file."""
     return json.dumps(record) + "\n"

@@ -61,7 +61,7 @@ class NntuiApp(App[int]):
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
                  cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True,
                  training_screen: Callable[[Preset, Any], Screen] | None = None,
-                 speed_probe: Callable[..., float | None] | None = measure_speed):
+                 speed_probe: Callable[..., float | None] | None = measure_speed, draw_weights: str | None = None):
         super().__init__()
         self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
@@ -79,6 +79,23 @@ class NntuiApp(App[int]):
         self.trained = None
         #: (what the builder says, the TrainedState it is about) for loaded weights or a checkpoint
         self.start_note: tuple[str, Any] | None = None
+        #: ``nntui --load-weights FILE --draw``: the weights file the Draw pad opens with, over the builder
+        self.draw_weights = draw_weights
+
+    def on_mount(self) -> None:
+        if self.draw_weights:
+            self.call_after_refresh(self.open_draw_pad, self.draw_weights)
+
+    def open_draw_pad(self, path: str) -> None:
+        """Load ``path`` as the start weights (as the builder's w does) and open the Draw pad on them."""
+        from .common.start_state import weights_state
+        from .draw.launch import open_draw
+
+        state = weights_state(self.document.snapshot(), path)
+        self.trained = state
+        self.start_note = (f"starts from the weights in {path}", state)
+        open_draw(self, self.document.snapshot(), state.model, about=f"from {path}",
+                  data_dir=self.data_dir)
 
     async def on_event(self, event: events.Event) -> None:
         # keys that arrive while the app is still reacting to the previous one wait their turn
@@ -183,6 +200,7 @@ class NntuiApp(App[int]):
         return [(title, rows), ("Everywhere", everywhere)]
 
     def action_help(self) -> None:
+        """The help of the screen shown (its own ``help_sections()`` when it has one), with the keys of everywhere."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections(self.screen)))
 
@@ -206,9 +224,9 @@ class NntuiApp(App[int]):
             yield from builder_commands(screen)
 
 
-def run_app(preset: Preset, data_dir: str | os.PathLike | None = None) -> int:
-    """Run the app on the builder with ``preset``; returns the exit code."""
-    app = NntuiApp(preset, data_dir)
+def run_app(preset: Preset, data_dir: str | os.PathLike | None = None, draw_weights: str | None = None) -> int:
+    """Run the app on the builder with ``preset`` (the Draw pad over it with ``draw_weights``); the exit code."""
+    app = NntuiApp(preset, data_dir, draw_weights=draw_weights)
     result = app.run()
     if app.return_code not in (None, 0):
         return int(app.return_code)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from textual.actions import parse
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
@@ -25,17 +24,16 @@ from ...preset.document import PresetDocument
 from ...preset.keras_code import keras_code
 from ..common.field_editor import FieldEditor
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
+from .bindings import BUILDER_BINDINGS
 from .graph_view import GraphView
 from .layer_details import LayerDetails
 from .layer_dialogs import add_branch, add_layer, add_merge, edit_layer
+from .look_inside import kept_about, show_draw, show_inside
 from .settings_panel import SettingsPanel
 from .stack_table import StackTable
 from .status_line import StatusLine
 from .totals import TotalsBar
 from .view import StackView, stack_view
-
-
-TRAIN_TIP = "Train the model (while it does not fit: says why it cannot train yet)"
 
 
 class BuilderScreen(Screen):
@@ -44,45 +42,7 @@ class BuilderScreen(Screen):
     CSS_PATH = "screen.tcss"
     TYPE_AHEAD = True  # keys typed while the app is busy wait their turn (common/typeahead.py)
     AUTO_FOCUS = "#stack"
-    BINDINGS = [
-        Binding("a,insert", "add", "Add", tooltip="Add a layer under the cursor, chosen from the palette"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected layer's settings (on the input row: the input shape)"),
-        Binding("d,delete", "delete", "Del", tooltip="Delete the selected layer"),
-        Binding("c", "duplicate", "Dup", show=False, tooltip="Duplicate the selected layer (the copy goes below it)"),
-        Binding("shift+up,K", "move(-1)", "Up", show=False, key_display="⇧↑", tooltip="Move the selected layer up"),
-        Binding("shift+down,J", "move(1)", "Down", show=False, key_display="⇧↓", tooltip="Move the selected layer down"),
-        Binding("f", "fix", "Fix", show=False,
-                tooltip="Fix the first misfit: the known fixes, each with what it changes (Enter applies, u undoes)"),
-        Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last change"),
-        Binding("U,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone change"),
-        Binding("b", "branch", "Branch", show=False,
-                tooltip="Add a branch: a new layer that reads the selected row (not the layer above it)"),
-        Binding("m", "merge", "Merge", show=False,
-                tooltip="Add a merge layer (Concatenate, Add, ...) joining the selected layer and the loose "
-                        "ends of the other branches (editable in its form)"),
-        Binding("O", "output", "Output", show=False,
-                tooltip="Make the selected layer an output too, or no longer one (several outputs: each "
-                        "gets its loss, target and weight in the loss panel)"),
-        Binding("g", "graph", "Graph", show=False, tooltip="Draw the model as a graph (branches in columns) / back to the table"),
-        Binding("i", "input_shape", "Input", show=False, tooltip="Edit the input shape"),
-        Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
-                                                                "batch size, epochs, validation split, data limit, seed"),
-        Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
-        Binding("t", "train", "Train", tooltip=TRAIN_TIP),
-        Binding("t", "why_not_train", "Why not train", show=False, tooltip=TRAIN_TIP),
-        Binding("ctrl+s", "save", "Save", tooltip="Save to the open file (the first time, or for a shipped "
-                                                    "preset: asks for a name and a file)"),
-        Binding("S", "save_as", "Save as", show=False, tooltip="Save under a new name or file (asks for them)"),
-        Binding("ctrl+o", "open", "Open", show=False,
-                tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
-        Binding("w", "load_weights", "Weights", show=False,
-                tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
-        Binding("ctrl+n", "new", "New", show=False,
-                tooltip="Start a new model, 'untitled', with an empty stack (asks first about unsaved changes)"),
-        Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
-        Binding("escape", "leave_panel", "Back to the stack", show=False,
-                tooltip="From the side panel: back to the stack (what is typed but not applied goes)"),
-    ]
+    BINDINGS = BUILDER_BINDINGS
 
     #: the document as the builder shows it (rows, totals, status); a new one after every change
     view: var[StackView | None] = var(None, always_update=True, init=False)
@@ -229,10 +189,12 @@ class BuilderScreen(Screen):
             return True if self.doc.can_undo else None
         if action == "redo":
             return True if self.doc.can_redo else None
-        if action == "train":
+        if action in ("train", "inside"):
             return True if self.train_blocker() is None else None
         if action == "why_not_train":  # t while Train is disabled: say why rather than nothing
             return False if self.train_blocker() is None else True
+        if action == "draw":
+            return self.train_blocker() is None and kept_about(self.app, self.doc.preset) is not None
         return True
 
     # ------------------------------------------------------------------ layers: the palette and the form
@@ -363,6 +325,14 @@ class BuilderScreen(Screen):
                         severity="warning")
             return
         self.app.start_training(self.doc.snapshot())
+
+    def action_inside(self) -> None:
+        if self.train_blocker() is None:
+            show_inside(self.app, self.doc.snapshot())
+
+    def action_draw(self) -> None:
+        if self.train_blocker() is None and not show_draw(self.app, self.doc.snapshot()):
+            self.notify("Draw needs trained or loaded weights: t trains, w loads a .npz", severity="warning")
 
     def action_save(self) -> None:
         from .save import SaveScreen, save_preset

@@ -1,54 +1,47 @@
-"""The training screen: live curves, progress, the anatomy of the run, epoch table, results.
+"""The training screen: live curves, progress, the anatomy of the run, epoch table, results, Inside.
 
-Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
-and training run in a thread worker (:mod:`.worker`) that consumes the engine's one generator and only
-posts messages (:mod:`.messages`). The screen routes them to widgets that own what they show: the head
-(:mod:`.head`), the notice line (:mod:`.notice`), the plots, the anatomy, the epoch table
-(:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
-:class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
+``app.push_screen(TrainingScreen(preset, data_dir))`` starts at once: a thread worker (:mod:`.worker`)
+loads and trains and only posts messages (:mod:`.messages`); the screen routes them to widgets that own
+what they show (:mod:`.head`, :mod:`.notice`, the plots, the anatomy, :mod:`.epoch_table`, the results,
+a 2-D model's decision boundary, :mod:`.inside_tab` fed by :mod:`.inside_tap`). ``phase`` (a
+:class:`~.phase.Phase` reactive) is where the run is: the head and the footer follow it. Keys: :mod:`.bindings`.
 
-Keys: space/p pause and resume, n/. one batch while paused, s stop, +/- double, halve the learning rate,
-t/Enter train again (continuing from the current weights), r restart from fresh weights, w save the
-weights, m save the metrics (:mod:`.saving`), 1/2/3/4 the tabs shown (numbered as shown: the Anatomy tab
-in the compact layout, the Boundary tab for a 2-D model), escape/b back to the builder.
-
-The trained model stays on the app after the screen closes: ``app.trained`` is a
-:class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
-spec is equal (``app.trained.matches(preset)``) continues from those weights; the builder may drop it
-(``app.trained = None``) when the model changes.
+The trained model stays on the app (``app.trained``, a :class:`~nntui.tui.common.trained_state.TrainedState`):
+a later TrainingScreen for an equal model spec continues from it; the builder drops it when the model changes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
-from ...preset.weights_file import WeightsError
 from ..common.help import Sections
 from ..common.trained_state import TrainedState
+from ..draw.launch import open_draw
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .bindings import TRAINING_BINDINGS
 from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
-from .help_keys import training_help
+from .help_keys import shown_tabs, training_help
+from .inside_tab import InsideTab
+from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import checkpoint_folder, save_prompt, save_run_file
+from .saving import ask_and_save, checkpoint_folder
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -71,29 +64,7 @@ class TrainingScreen(Screen):
     CSS_PATH = "screen.tcss"
     AUTO_FOCUS = None
 
-    BINDINGS = [
-        Binding("space", "pause", "Pause", tooltip="Pause the run (after the batch in flight)"),
-        Binding("space", "resume", "Resume", tooltip="Resume the paused run"),
-        Binding("p", "pause", "Pause", show=False),
-        Binding("p", "resume", "Resume", show=False),
-        Binding("n", "step", "Step", tooltip="One batch, then pause again (while running: pause)"),
-        Binding("full_stop", "step", "Step", show=False),
-        Binding("s", "stop", "Stop", tooltip="Stop the run (the weights so far stay; t trains on from them)"),
-        Binding("plus", "learning_rate(2)", "lr×2", tooltip="Double the learning rate, at once (marked on the loss curve)"),
-        Binding("minus", "learning_rate(0.5)", "lr÷2", tooltip="Halve the learning rate, at once (marked on the loss curve)"),
-        Binding("t", "again", "Train again", tooltip="Train again, continuing from the current weights"),
-        Binding("enter", "again", "Train again", show=False),
-        Binding("r", "restart", "Restart", tooltip="Train again from fresh weights"),
-        Binding("w", "save_weights", "Weights", tooltip="Save the trained weights (.npz)"),
-        Binding("m", "save_metrics", "Metrics", tooltip="Save the metrics of every epoch (JSON lines)"),
-        Binding("escape", "back", "Back", tooltip="Back to the builder (a run under way stops)"),
-        Binding("b", "back", "Builder", show=False),
-        # the tab keys number the tabs shown: Curves, Anatomy (compact layout only), Results, Boundary (2-D)
-        Binding("1", "tab_number(1)", "Curves", show=False),
-        Binding("2", "tab_number(2)", "Tab 2", show=False),
-        Binding("3", "tab_number(3)", "Tab 3", show=False),
-        Binding("4", "tab_number(4)", "Tab 4", show=False),
-    ]
+    BINDINGS = TRAINING_BINDINGS
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
     """Where the current run is; the head and the footer follow it."""
@@ -123,6 +94,7 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._pace = RedrawPacer()  # the frame budget (see .pacing)
+        self._before_inside = "tab-live"
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
@@ -135,6 +107,7 @@ class TrainingScreen(Screen):
         self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
+        self._inside = InsideTab(id="training-inside")
         yield self._head
         yield self._notice
         with TabbedContent(initial="tab-live", id="training-tabs") as self._tabs:
@@ -149,6 +122,8 @@ class TrainingScreen(Screen):
                 yield self._results
             with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
                 yield self._boundary
+            with TabPane("Inside", id="tab-inside"):
+                yield self._inside
         yield Footer()
 
     def on_mount(self) -> None:
@@ -205,8 +180,9 @@ class TrainingScreen(Screen):
             self._results.clear()
         else:
             self._results.clear("The test results appear here when this run ends.")
+        self._inside.new_run(tap := InsideTap())
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval,
+                          arrays=self.arrays, interval=self.interval, tap=tap,
                           checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app))
         self._work(job)
 
@@ -231,6 +207,7 @@ class TrainingScreen(Screen):
         if self.info.boundary:  # a 2-D model: Playground's main picture first
             self._tabs.show_tab("tab-boundary")
             self._tabs.active = "tab-boundary"
+        self._inside.run_ready(self.preset, self.state.model, self.data)
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -274,6 +251,7 @@ class TrainingScreen(Screen):
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._inside.shown = self._tabs.active == "tab-inside"
         for anatomy in self._anatomies:
             anatomy.catch_up()
 
@@ -303,7 +281,7 @@ class TrainingScreen(Screen):
             self._show_curves(result.curves, time.perf_counter())
         self._results.show(result, self.info.n_test if self.info else 0)
         self._notice.say(*end_notice(result.ended))
-        if result.ended.reason != "non_finite":  # a loss that is not finite: the curves show the explosion
+        if result.ended.reason != "non_finite" and self._tabs.active != "tab-inside":  # not finite: the curves
             self._tabs.active = "tab-results"
 
     def on_training_notice(self, message: msg.TrainingNotice) -> None:
@@ -321,6 +299,8 @@ class TrainingScreen(Screen):
             return allowed
         if action == "tab_number":
             return 0 < int(parameters[0]) <= len(self.shown_tabs())
+        if action == "draw":  # hidden until there are weights; dimmed while they change
+            return None if self.state is None or self.phase not in (Phase.PAUSED, Phase.ENDED) else True
         return True
 
     def action_pause(self) -> None:
@@ -378,12 +358,7 @@ class TrainingScreen(Screen):
 
     def shown_tabs(self) -> list[tuple[str, str]]:
         """(id, title) of the tabs shown now, in order (the tab keys number these)."""
-        shown = []
-        for pane in self._tabs.query(TabPane):
-            tab = self._tabs.get_tab(pane)
-            if not tab.has_class("-hidden") and tab.display:
-                shown.append((pane.id, str(tab.label)))
-        return shown
+        return shown_tabs(self._tabs)
 
     def action_tab_number(self, number: int) -> None:
         tabs = self.shown_tabs()
@@ -402,18 +377,22 @@ class TrainingScreen(Screen):
 
     @work(group="save", exit_on_error=False)
     async def _save(self, kind: str) -> None:
-        """Ask where, then write in a thread; the keys that would change the weights wait meanwhile."""
-        path = await self.app.push_screen_wait(save_prompt(kind, self.preset.name))
-        if not path:
-            return
-        self.saving = True
-        try:
-            text, severity = await asyncio.to_thread(save_run_file, kind, self.state, path), "information"
-        except (WeightsError, OSError) as exc:
-            text, severity = f"Could not save: {exc}", "error"
-        finally:
-            self.saving = False
-        self.notify(text, severity=severity)
+        await ask_and_save(self, kind)
 
+    # ------------------------------------------------------------------------------------- inside, draw
+    def action_inside(self) -> None:
+        """Show the Inside tab (again: back to the tab before it)."""
+        tabs = self._tabs
+        if tabs.active == "tab-inside":
+            tabs.active = self._before_inside
+        else:
+            self._before_inside = tabs.active or "tab-live"
+            tabs.active = "tab-inside"
+
+    def action_draw(self) -> None:
+        """The Draw pad with a copy of the weights (paused or ended: nothing writes them)."""
+        if self.state is not None and self.phase in (Phase.PAUSED, Phase.ENDED):
+            open_draw(self.app, self.preset, self.state.model, about=self.state.trained_text(), data_dir=self.data_dir,
+                      arrays=self.data.arrays if self.data is not None else self.arrays)
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]

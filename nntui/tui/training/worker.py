@@ -25,8 +25,15 @@ from typing import Callable
 import numpy as np
 
 from ...data.errors import DataError
-from ...engine.events import (BatchEnded, EpochEnded, EpochStarted, Evaluating, LearningRateChanged, RunEnded,
-                              RunStarted)
+from ...engine.events import (
+    BatchEnded,
+    EpochEnded,
+    EpochStarted,
+    Evaluating,
+    LearningRateChanged,
+    RunEnded,
+    RunStarted,
+)
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
@@ -63,7 +70,7 @@ class TrainingJob:
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
-                 frame_wait: float | None = None, checkpoint_dir=None):
+                 frame_wait: float | None = None, checkpoint_dir=None, tap=None):
         self.preset = preset
         self.data_dir = data_dir
         self.control = control
@@ -73,6 +80,7 @@ class TrainingJob:
         self.interval = interval
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
+        self.tap = tap  # an InsideTap: copies of the weights between batches for the Inside tab (.inside_tap)
         self._checkpoint_failed = False
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
@@ -199,6 +207,8 @@ class TrainingJob:
         self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
         self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
                               learning_rate=trainer.optimizer.learning_rate)
+        if self.tap is not None:
+            self.tap.begin(state.model, trainer.optimizer, initial, past)
         ended = self._drive(run, state, data)
         if ended is None:  # closed
             return
@@ -214,7 +224,7 @@ class TrainingJob:
         self._post(msg.TrainingEnded(result))
 
     def _drive(self, run, state: TrainedState, data: RunData) -> RunEnded | None:
-        ctl = self.control
+        ctl, tap = self.control, self.tap
         history = state.history
         stop_sent = False
         it = iter(run)
@@ -224,6 +234,8 @@ class TrainingJob:
                 self._change_rate(run, history, paused=False)
             if ctl.must_wait():
                 self._post_snapshot(history, paused=True)
+                if tap is not None:
+                    tap.on_pause()
                 waited = 0.0
                 while ctl.must_wait():
                     waited += ctl.wait(0.5)
@@ -240,6 +252,8 @@ class TrainingJob:
                 event = next(it)
             except StopIteration:
                 return None
+            if tap is not None:
+                tap.on_event(event)
             if isinstance(event, BatchEnded):
                 self._on_batch(event, history, n_train)
                 state.steps_done += 1
