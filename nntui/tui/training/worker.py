@@ -1,17 +1,13 @@
 """The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
 
-The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, sets the run
-up with :func:`nntui.preset.run.prepare_run` (the one run setup the headless CLI uses too; a fresh
-model, or the previous run's) and consumes the engine's one generator; between two ``next()`` calls
-it asks :class:`~nntui.tui.training.run_control.RunControl` whether to go on, so pausing is simply
-not calling ``next()``. It never touches a widget: it only posts the messages of
-:mod:`nntui.tui.training.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
-cumulative snapshot, never one message per batch).
-
-What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState`, stored by the screen
-on ``app.trained``. A later TrainingScreen for a preset whose model spec is equal continues from its
-weights (and its optimiser state when the loss and optimiser settings are unchanged too). The
-records the messages carry are in :mod:`nntui.tui.training.run_facts`.
+The job loads the data, sets the run up with :func:`nntui.preset.run.prepare_run` (the run setup the
+headless CLI uses too) and consumes the engine's one generator; between two ``next()`` calls it asks
+:class:`~nntui.tui.training.run_control.RunControl` whether to go on (pausing is not calling ``next()``).
+It never touches a widget: it posts :mod:`nntui.tui.training.messages` (records in
+:mod:`.run_facts`), at most ``PROGRESS_INTERVAL`` apart while batches stream (one cumulative snapshot).
+What survives the screen is a :class:`~nntui.tui.common.trained_state.TrainedState` on ``app.trained``:
+a later run of an equal model spec continues from its weights (and its optimiser state when the loss
+and optimiser settings are unchanged too).
 """
 
 from __future__ import annotations
