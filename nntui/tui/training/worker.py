@@ -21,15 +21,7 @@ from typing import Callable
 import numpy as np
 
 from ...data.errors import DataError
-from ...engine.events import (
-    BatchEnded,
-    EpochEnded,
-    EpochStarted,
-    Evaluating,
-    LearningRateChanged,
-    RunEnded,
-    RunStarted,
-)
+from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, LearningRateChanged, RunEnded, RunStarted
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
