@@ -107,7 +107,7 @@ class TrainingConfusion(Widget):
         count = len(str(int(m.max()))) + 1
         heads, cell = names, max(4, count, max(len(n) for n in names) + 1)
         rows = names
-        if width is not None and max(5, max(len(n) for n in names) + 1) + k * cell + 9 > width:
+        if width is not None and max(5, max(len(n) for n in names) + 1) + k * cell + 8 > width:
             heads, cell = [str(i) for i in range(k)], max(4, count, len(str(k - 1)) + 1)
             rows = [f"{i} {n}" for i, n in enumerate(names)] if names != heads else names
         label = max(5, max(len(n) for n in rows) + 1)
