@@ -49,8 +49,9 @@ class OneLineErrors(click.Group):
 @click.option("--learning-rate", type=click.FloatRange(0, 10, min_open=True), help="Override the learning rate.")
 @click.option("--limit", type=click.IntRange(1), help="Use only the first N training samples.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Override the preset's seed.")
-@click.option("--data-dir", type=click.Path(), help="Folder with the four MNIST files (else NNTUI_DATA_DIR, "
-              "the cache, Keras's cache, or a download).")
+@click.option("--data-dir", type=click.Path(), help="Folder with the four MNIST files, Fashion-MNIST's in "
+              "its fashion_mnist subfolder or the folder itself (else NNTUI_DATA_DIR, the cache, Keras's cache, "
+              "or a download).")
 @click.option("--metrics-out", type=click.Path(dir_okay=False), help="Write metrics as JSON lines to this file.")
 @click.option("--save-weights", type=click.Path(dir_okay=False), help="Save the trained weights (.npz).")
 @click.option("--load-weights", type=click.Path(dir_okay=False), help="Start from weights saved earlier (.npz).")

@@ -271,3 +271,17 @@ def test_head_state_and_end_of_run_texts():
     assert end_notice(RunEnded("non_finite", 0, message="the loss became inf"))[1] == "error"
     summary = summary_text(RunResult(done), n_test=200).plain
     assert summary.startswith("✓ Training completed after 3 epochs.") and "accuracy 90.00%" in summary
+
+
+def test_a_confusion_matrix_too_wide_for_its_names_heads_the_columns_with_class_numbers():
+    from nntui.data.fashion_mnist import FASHION_MNIST
+    from nntui.tui.training.results import TrainingConfusion
+    confusion = TrainingConfusion()
+    matrix = np.full((10, 10), 3)
+    np.fill_diagonal(matrix, 900)
+    confusion.matrix, confusion.names = matrix, FASHION_MNIST.class_names
+    wide = confusion._lines(None).plain.splitlines()
+    assert wide[1].split()[2:4] == ["T-shirt/top", "Trouser"] and max(map(len, wide)) > 120
+    narrow = confusion._lines(110).plain.splitlines()
+    assert narrow[1].split() == ["true", "↓", *map(str, range(10)), "recall"] and max(map(len, narrow)) <= 110
+    assert narrow[2].startswith("0 T-shirt/top  900") and narrow[11].startswith("9 Ankle boot     3")

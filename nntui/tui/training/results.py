@@ -95,23 +95,30 @@ class TrainingConfusion(Widget):
         self.names = tuple(names)
         self.refresh(layout=True)
 
-    def _lines(self) -> Text:
+    def _lines(self, width: int | None = None) -> Text:
+        """The matrix with the class names over the columns; when that is wider than ``width``, the
+        columns are headed by the class numbers and each row names its number ('0 T-shirt/top')."""
         m = self.matrix
         out = Text(no_wrap=True)
         if m is None:
             return out
         k = m.shape[0]
         names = list(self.names) or [str(i) for i in range(k)]
-        cell = max(4, len(str(int(m.max()))) + 1, max(len(n) for n in names) + 1)
-        label = max(5, max(len(n) for n in names) + 1)
+        count = len(str(int(m.max()))) + 1
+        heads, cell = names, max(4, count, max(len(n) for n in names) + 1)
+        rows = names
+        if width is not None and max(5, max(len(n) for n in names) + 1) + k * cell + 8 > width:
+            heads, cell = [str(i) for i in range(k)], max(4, count, len(str(k - 1)) + 1)
+            rows = [f"{i} {n}" for i, n in enumerate(names)] if names != heads else names
+        label = max(5, max(len(n) for n in rows) + 1)
         out.append(" " * label + " predicted →\n", "dim")
         out.append("true ↓".ljust(label)[:label], "dim")
-        for n in names:
+        for n in heads:
             out.append(n.rjust(cell), "bold")
         out.append("  recall\n", "dim")
         for i in range(k):
             total = int(m[i].sum())
-            out.append(names[i].rjust(label - 1) + " ", "bold")
+            out.append((rows[i].ljust if rows is not names else rows[i].rjust)(label - 1) + " ", "bold")
             for j in range(k):
                 v = int(m[i, j])
                 if i == j:
@@ -129,14 +136,14 @@ class TrainingConfusion(Widget):
         return out
 
     def get_content_width(self, container, viewport) -> int:
-        text = self._lines()
+        text = self._lines(container.width)
         return max((len(line) for line in text.plain.split("\n")), default=0)
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return 0 if self.matrix is None else self.matrix.shape[0] + 2
 
     def render(self):
-        return self._lines()
+        return self._lines(self.size.width or None)
 
 
 class TrainingResults(VerticalScroll):
