@@ -44,7 +44,7 @@ class TrainingSettingsScreen(Dialog[bool]):
         box = self.query_one("#settings")
         box.border_title = "Loss, optimizer, training"
         box.border_subtitle = "ctrl+s keeps · esc undoes these changes"
-        self.query(Select).first().focus()
+        self.query("#losses Select").first().focus()  # the loss (the data set is above it)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -9,7 +9,8 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
 from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs shown (numbered as shown), escape/b back to the builder.
+(:mod:`.saving`), 1/2/3/4 the tabs shown, numbered as shown (Anatomy when compact, Boundary for a
+2-D model), escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -25,7 +26,6 @@ import time
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
@@ -37,10 +37,11 @@ from ..common.help import Sections
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
-from .help_keys import shown_tabs, training_help
+from .help_keys import TRAINING_BINDINGS, shown_tabs, training_help
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
@@ -69,26 +70,7 @@ class TrainingScreen(Screen):
     CSS_PATH = "screen.tcss"
     AUTO_FOCUS = None
 
-    BINDINGS = [
-        Binding("space", "pause", "Pause", tooltip="Pause the run (after the batch in flight)"),
-        Binding("space", "resume", "Resume", tooltip="Resume the paused run"),
-        Binding("p", "pause", "Pause", show=False),
-        Binding("p", "resume", "Resume", show=False),
-        Binding("n", "step", "Step", tooltip="One batch, then pause again (while running: pause)"),
-        Binding("full_stop", "step", "Step", show=False),
-        Binding("s", "stop", "Stop", tooltip="Stop the run (the weights so far stay; t trains on from them)"),
-        Binding("t", "again", "Train again", tooltip="Train again, continuing from the current weights"),
-        Binding("enter", "again", "Train again", show=False),
-        Binding("r", "restart", "Restart", tooltip="Train again from fresh weights"),
-        Binding("w", "save_weights", "Weights", tooltip="Save the trained weights (.npz)"),
-        Binding("m", "save_metrics", "Metrics", tooltip="Save the metrics of every epoch (JSON lines)"),
-        Binding("escape", "back", "Back", tooltip="Back to the builder (a run under way stops)"),
-        Binding("b", "back", "Builder", show=False),
-        # the tab keys number the tabs shown: 1 Curves, 2 Anatomy (compact layout only), then Results
-        Binding("1", "tab_number(1)", "Curves", show=False),
-        Binding("2", "tab_number(2)", "Tab 2", show=False),
-        Binding("3", "tab_number(3)", "Tab 3", show=False),
-    ]
+    BINDINGS = TRAINING_BINDINGS  # help_keys.py: the keys and what ? says about them
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
     """Where the current run is; the head and the footer follow it."""
@@ -127,7 +109,7 @@ class TrainingScreen(Screen):
         self._head = TrainingHead(self.preset.name, deterministic=self.deterministic, id="training-head")
         self._notice = TrainingNoticeLine(id="training-notice")
         self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
-        self._results = TrainingResults(id="training-results")
+        self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
         yield self._head
@@ -142,12 +124,15 @@ class TrainingScreen(Screen):
                 yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
                 yield self._results
+            with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
+                yield self._boundary
         yield Footer()
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._layout_for(self.size.width, self.size.height)
+        self._tabs.hide_tab("tab-boundary")
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
             previous = None
@@ -223,9 +208,12 @@ class TrainingScreen(Screen):
         self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
         self._curves.set_acc_key(self.info.acc_key)
         self._table.show_epochs(message.rows, self.info.acc_key)
-        for anatomy in self._anatomies:
-            anatomy.set_info(self.info)
+        for pane in (*self._anatomies, self._boundary):
+            pane.set_info(self.info)
         self._curves.show(message.curves)
+        if self.info.boundary:  # a 2-D model: Playground's main picture first
+            self._tabs.show_tab("tab-boundary")
+            self._tabs.active = "tab-boundary"
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -237,6 +225,7 @@ class TrainingScreen(Screen):
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
         self.snapshot = s
+        self._boundary.offer(s)
         now = time.perf_counter()
         self._head.show_snapshot(s)
         if s.paused:
@@ -288,6 +277,7 @@ class TrainingScreen(Screen):
         self.control = None
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self._boundary.offer(result.snapshot)
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         self._head.show_result(result)
@@ -313,7 +303,7 @@ class TrainingScreen(Screen):
         if allowed is not None:
             return allowed
         if action == "tab_number":
-            return 0 < int(parameters[0]) <= len(shown_tabs(self.has_class("-compact")))
+            return 0 < int(parameters[0]) <= len(self._shown_tabs())
         return True
 
     def action_pause(self) -> None:
@@ -366,13 +356,16 @@ class TrainingScreen(Screen):
             self.app.pop_screen()
 
     def action_tab_number(self, number: int) -> None:
-        tabs = shown_tabs(self.has_class("-compact"))
+        tabs = self._shown_tabs()
         if 0 < int(number) <= len(tabs):
             self._tabs.active = tabs[int(number) - 1][0]
 
     def help_sections(self) -> Sections:
         """What ? lists here: the training keys and the tab keys of this layout."""
-        return training_help(self.BINDINGS, [title for _, title in shown_tabs(self.has_class("-compact"))])
+        return training_help(self.BINDINGS, [title for _, title in self._shown_tabs()])
+
+    def _shown_tabs(self) -> list[tuple[str, str]]:
+        return shown_tabs(lambda tab: not self._tabs.get_tab(tab).has_class("-hidden"))
 
     def action_save_weights(self) -> None:
         self._save("weights")
