@@ -20,7 +20,7 @@ from ...data.handwriting import as_input
 from ...engine.model import Model
 from ...engine.probe import Inspection, RunInspector, WeightSnapshot
 from ...engine.training import Dataset
-from ...preset.datasets import images_as_input, load_arrays
+from ...preset.datasets import load_arrays, samples_as_input
 from ...preset.preset import Preset
 from ..common.base import Page
 from .help_keys import INSIDE_KEYS, WHAT_IT_SHOWS
@@ -69,7 +69,7 @@ class InsideScreen(Page):
     def _load(self, snapshot: WeightSnapshot) -> None:
         try:
             arrays = self.arrays if self.arrays is not None else load_arrays(self.preset, self.data_dir)
-            test = Dataset(images_as_input(arrays.x_test, self.preset.model.input_shape), [])
+            test = Dataset(samples_as_input(arrays.x_test, self.preset.model.input_shape), [])
             samples = test_samples(self.preset, self.model, arrays, test)
             if self.drawn is not None:
                 samples = with_drawing(samples, as_input(self.drawn, self.preset.model.input_shape), self.drawn)

@@ -12,7 +12,7 @@ TRAINING_KEYS = [
     ("t / enter", "Train again, continuing from the current weights (after the run)"),
     ("r", "Restart from fresh weights (after the run)"),
     ("w / m", "Save the weights (.npz) / the metrics (JSON lines), paused or after the run"),
-    ("1 2 3", "The tabs: curves, anatomy (narrow terminals), results"),
+    ("1 2 3 4", "The tabs: curves, anatomy (narrow terminals), results, boundary (a model with 2-D input)"),
     ("i", "The Inside tab: look inside the network, live while it trains (i again: back)"),
     ("D", "The Draw pad: draw a digit and watch the network read it (paused or after the run); "
           "its i follows the drawing through every layer"),

@@ -3,9 +3,9 @@
 Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
 and training run in a thread worker (:mod:`.worker`) that only posts messages (:mod:`.messages`); the
 screen routes them to widgets that own what they show (:mod:`.head`, :mod:`.notice`, the plots, the
-anatomy, :mod:`.epoch_table`, the results and :mod:`.inside_tab`, fed by :mod:`.inside_tap`). Where
-the run is lives in one reactive, ``phase`` (a :class:`~.phase.Phase`); the footer follows it.
-Keys: see :mod:`.help_keys` (what ? lists here).
+anatomy, :mod:`.epoch_table`, the results, the Boundary tab of a 2-D model, :mod:`.inside_tab` fed by
+:mod:`.inside_tap`). Where the run is lives in one reactive, ``phase`` (a :class:`~.phase.Phase`); the
+footer follows it. Keys: see :mod:`.help_keys` (what ? lists here; i and D: :mod:`.inside_keys`).
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -28,13 +28,14 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
 from ..common.trained_state import TrainedState
-from ..draw.launch import open_draw
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
 from .help_keys import training_help
+from .inside_keys import draw_pad, toggle_inside
 from .inside_tab import InsideTab
 from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
@@ -85,6 +86,7 @@ class TrainingScreen(Screen):
         Binding("1", "tab('tab-live')", "Curves", show=False),
         Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
         Binding("3", "tab('tab-results')", "Results", show=False),
+        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
     ]
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
@@ -115,7 +117,6 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._pace = RedrawPacer()  # the frame budget (see .pacing)
-        self._before_inside = "tab-live"
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
@@ -125,7 +126,7 @@ class TrainingScreen(Screen):
         self._head = TrainingHead(self.preset.name, deterministic=self.deterministic, id="training-head")
         self._notice = TrainingNoticeLine(id="training-notice")
         self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
-        self._results = TrainingResults(id="training-results")
+        self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
         self._inside = InsideTab(id="training-inside")
@@ -141,6 +142,8 @@ class TrainingScreen(Screen):
                 yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
                 yield self._results
+            with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
+                yield self._boundary
             with TabPane("Inside", id="tab-inside"):
                 yield self._inside
         yield Footer()
@@ -149,6 +152,7 @@ class TrainingScreen(Screen):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._layout_for(self.size.width, self.size.height)
+        self._tabs.hide_tab("tab-boundary")
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
             previous = None
@@ -219,10 +223,13 @@ class TrainingScreen(Screen):
         self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
         self._curves.set_acc_key(self.info.acc_key)
         self._table.show_epochs(message.rows, self.info.acc_key)
-        for anatomy in self._anatomies:
-            anatomy.set_info(self.info)
+        for pane in (*self._anatomies, self._boundary):
+            pane.set_info(self.info)
         self._curves.show(message.curves)
         self._inside.run_ready(self.preset, self.state.model, self.data)
+        if self.info.boundary:  # a 2-D model: Playground's main picture first
+            self._tabs.show_tab("tab-boundary")
+            self._tabs.active = "tab-boundary"
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -234,6 +241,7 @@ class TrainingScreen(Screen):
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
         self.snapshot = s
+        self._boundary.offer(s)
         now = time.perf_counter()
         self._head.show_snapshot(s)
         if s.paused:
@@ -286,6 +294,7 @@ class TrainingScreen(Screen):
         self.control = None
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self._boundary.offer(result.snapshot)
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         self._head.show_result(result)
@@ -310,8 +319,8 @@ class TrainingScreen(Screen):
         allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
         if allowed is not None:
             return allowed
-        if action == "tab" and parameters and parameters[0] == "tab-anatomy":
-            return self.has_class("-compact")
+        if action == "tab" and parameters:  # the anatomy's tab when compact, the boundary's for 2-D models
+            return not self._tabs.get_tab(parameters[0]).has_class("-hidden")
         if action == "draw":  # hidden until there are weights; dimmed while they change
             return None if self.state is None or self.phase not in (Phase.PAUSED, Phase.ENDED) else True
         return True
@@ -381,20 +390,11 @@ class TrainingScreen(Screen):
     def help_sections(self, everywhere) -> list:  # what ? lists here (the app asks)
         return training_help(everywhere)
 
-    # ------------------------------------------------------------------------------------- inside, draw
     def action_inside(self) -> None:
-        """Show the Inside tab (again: back to the tab before it)."""
-        tabs = self._tabs
-        if tabs.active == "tab-inside":
-            tabs.active = self._before_inside
-        else:
-            self._before_inside = tabs.active or "tab-live"
-            tabs.active = "tab-inside"
+        toggle_inside(self)
 
     def action_draw(self) -> None:
-        """The Draw pad with a copy of the weights (paused or ended: nothing writes them)."""
-        if self.state is not None and self.phase in (Phase.PAUSED, Phase.ENDED):
-            open_draw(self.app, self.preset, self.state.model, about=self.state.trained_text(), data_dir=self.data_dir,
-                      arrays=self.data.arrays if self.data is not None else self.arrays)
+        draw_pad(self)
+
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]
