@@ -4,7 +4,7 @@
 loads and trains and only posts messages (:mod:`.messages`); the screen routes them to widgets that own
 what they show (:mod:`.head`, :mod:`.notice`, the plots, the anatomy, :mod:`.epoch_table`, the results,
 a 2-D model's decision boundary, :mod:`.inside_tab` fed by :mod:`.inside_tap`). ``phase`` (a
-:class:`~.phase.Phase` reactive) is where the run is: the head and the footer follow it. Keys: :mod:`.bindings`.
+:class:`~.phase.Phase` reactive) is where the run is: the head and the footer follow it. Keys: :mod:`.bindings` (i, D: :mod:`.inside_keys`).
 
 The trained model stays on the app (``app.trained``, a :class:`~nntui.tui.common.trained_state.TrainedState`):
 a later TrainingScreen for an equal model spec continues from it; the builder drops it when the model changes.
@@ -25,7 +25,6 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from ...preset.preset import Preset
 from ..common.help import Sections
 from ..common.trained_state import TrainedState
-from ..draw.launch import open_draw
 from . import messages as msg
 from .anatomy import TrainingAnatomy
 from .bindings import TRAINING_BINDINGS
@@ -34,6 +33,7 @@ from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
 from .help_keys import shown_tabs, training_help
+from .inside_keys import draw_pad, toggle_inside
 from .inside_tab import InsideTab
 from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
@@ -94,7 +94,6 @@ class TrainingScreen(Screen):
         self.key_times: dict[str, float] = {}  # action -> perf_counter when pressed (latency checks)
         self.ack_latencies: list[float] = []  # pause key -> worker acknowledged, seconds
         self._pace = RedrawPacer()  # the frame budget (see .pacing)
-        self._before_inside = "tab-live"
         self._runs = 0
         self._switch_interval = sys.getswitchinterval()
 
@@ -204,10 +203,10 @@ class TrainingScreen(Screen):
         for pane in (*self._anatomies, self._boundary):
             pane.set_info(self.info)
         self._curves.show(message.curves)
+        self._inside.run_ready(self.preset, self.state.model, self.data)
         if self.info.boundary:  # a 2-D model: Playground's main picture first
             self._tabs.show_tab("tab-boundary")
             self._tabs.active = "tab-boundary"
-        self._inside.run_ready(self.preset, self.state.model, self.data)
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -381,18 +380,10 @@ class TrainingScreen(Screen):
 
     # ------------------------------------------------------------------------------------- inside, draw
     def action_inside(self) -> None:
-        """Show the Inside tab (again: back to the tab before it)."""
-        tabs = self._tabs
-        if tabs.active == "tab-inside":
-            tabs.active = self._before_inside
-        else:
-            self._before_inside = tabs.active or "tab-live"
-            tabs.active = "tab-inside"
+        toggle_inside(self)
 
     def action_draw(self) -> None:
-        """The Draw pad with a copy of the weights (paused or ended: nothing writes them)."""
-        if self.state is not None and self.phase in (Phase.PAUSED, Phase.ENDED):
-            open_draw(self.app, self.preset, self.state.model, about=self.state.trained_text(), data_dir=self.data_dir,
-                      arrays=self.data.arrays if self.data is not None else self.arrays)
+        draw_pad(self)
+
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]

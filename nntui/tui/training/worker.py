@@ -1,13 +1,14 @@
 """The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
 
-The job loads the data, sets the run up with :func:`nntui.preset.run.prepare_run` (the run setup the
-headless CLI uses too) and consumes the engine's one generator; between two ``next()`` calls it asks
-:class:`~nntui.tui.training.run_control.RunControl` whether to go on (pausing is not calling ``next()``).
-It never touches a widget: it posts :mod:`nntui.tui.training.messages` (records in
-:mod:`.run_facts`), at most ``PROGRESS_INTERVAL`` apart while batches stream (one cumulative snapshot).
-What survives the screen is a :class:`~nntui.tui.common.trained_state.TrainedState` on ``app.trained``:
-a later run of an equal model spec continues from its weights (and its optimiser state when the loss
-and optimiser settings are unchanged too).
+The job loads the data, sets the run up with :func:`nntui.preset.run.prepare_run` (the headless CLI's
+setup too) and consumes the engine's one generator; between two ``next()`` calls it asks
+:class:`~nntui.tui.training.run_control.RunControl` whether to go on (pausing is not calling ``next()``)
+and hands the event to the Inside tab's :class:`~.inside_tap.InsideTap`. It never touches a widget:
+it posts :mod:`nntui.tui.training.messages`, at most ``PROGRESS_INTERVAL`` apart while batches stream.
+
+What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState` on ``app.trained``; a
+later TrainingScreen for an equal model spec continues from its weights (and its optimiser state when
+the loss and optimiser settings are unchanged too). The messages' records are in :mod:`.run_facts`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ..common.live_history import LiveHistory
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .boundary_probe import BoundaryProbe
+from .inside_tap import InsideTap
 from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, Snapshot, layer_text, run_result
 
@@ -68,7 +70,7 @@ class TrainingJob:
         self.interval = interval
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
-        self.tap = tap  # an InsideTap: copies of the weights between batches for the Inside tab (.inside_tap)
+        self.tap = tap if tap is not None else InsideTap()  # copies of the weights for the Inside tab
         self._checkpoint_failed = False
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
@@ -193,12 +195,10 @@ class TrainingJob:
         self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows), ready))
         ready.wait(READY_WAIT)  # the screen lays itself out before the first batch (not during it)
         self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
-        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
-                              learning_rate=trainer.optimizer.learning_rate)
-        if self.tap is not None:
-            self.tap.begin(state.model, trainer.optimizer, initial, past)
-        ended = self._drive(run, state, data)
-        if ended is None:  # closed
+        lr = trainer.optimizer.learning_rate
+        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial, learning_rate=lr)
+        self.tap.begin(state.model, trainer.optimizer, initial, past)
+        if (ended := self._drive(run, state, data)) is None:  # closed
             return
         if ended.reason == "stopped" and data.test is not None and len(data.test):
             ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
@@ -222,8 +222,7 @@ class TrainingJob:
                 self._change_rate(run, history, paused=False)
             if ctl.must_wait():
                 self._post_snapshot(history, paused=True)
-                if tap is not None:
-                    tap.on_pause()
+                tap.on_pause()
                 waited = 0.0
                 while ctl.must_wait():
                     waited += ctl.wait(0.5)
@@ -240,8 +239,7 @@ class TrainingJob:
                 event = next(it)
             except StopIteration:
                 return None
-            if tap is not None:
-                tap.on_event(event)
+            tap.on_event(event)
             if isinstance(event, BatchEnded):
                 self._on_batch(event, history, n_train)
                 state.steps_done += 1
