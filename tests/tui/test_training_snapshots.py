@@ -37,9 +37,19 @@ def until(phase: str, *keys: str):
                        what=phase)
         for key in keys:
             await pilot.press(key)
+        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
+        # loaded the machine is, so that the picture never shows the frame before
+        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
         await pilot.pause(0.2)
         await pilot.wait_for_scheduled_animations()
     return run_before
+
+
+def anatomy_settled(screen) -> bool:
+    """Whether each anatomy picture on screen shows the screen's last snapshot."""
+    compact = screen._tabs.active == "tab-anatomy"
+    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
+    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -81,9 +91,19 @@ def until_inside(phase: str, *keys: str):
                        what="the inspection of the paused weights")
         for key in keys:
             await pilot.press(key)
+        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
+        # loaded the machine is, so that the picture never shows the frame before
+        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
         await pilot.pause(0.2)
         await pilot.wait_for_scheduled_animations()
     return run_before
+
+
+def anatomy_settled(screen) -> bool:
+    """Whether each anatomy picture on screen shows the screen's last snapshot."""
+    compact = screen._tabs.active == "tab-anatomy"
+    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
+    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
