@@ -15,6 +15,7 @@ from .preset import PresetError, build_model, builtin_presets, full_check, load_
 from .preset.checkpoint import CheckpointError
 from .preset.errors import RunError
 from .preset.run import model_error_line
+from .preset.thread_setting import choose_threads
 from .preset.weights_file import WeightsError
 
 EXIT_BAD_INPUT = 2
@@ -61,10 +62,13 @@ class OneLineErrors(click.Group):
               "--load-weights, or with --headless the trained ones.")
 @click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
               help="Continue the run checkpointed in DIR exactly where it stopped.")
+@click.option("--threads", type=click.IntRange(1), metavar="N",
+              help="BLAS threads for training (else NNTUI_THREADS; else the engine chooses them per layer "
+              "and drops to one while the cores are busy).")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
 def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, list_presets):
+        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, threads, list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
@@ -77,6 +81,7 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
         if list_presets:
             return print_presets()
         if resume:
+            opts.threads = choose_threads(threads)
             return headless.resume(resume, overrides, opts)
         preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
@@ -86,8 +91,9 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
             return print_summary(preset, as_json)
         if export_keras and not headless_mode:
             return headless.export(preset, opts)
+        opts.threads = choose_threads(threads)  # a bad NNTUI_THREADS stops here, in one line
         if not headless_mode:
-            return open_app(preset, data_dir)
+            return open_app(preset, data_dir, opts.threads)
         return headless.train(preset, opts)
     except USER_ERRORS as exc:
         click.echo(str(exc), err=True)
@@ -110,8 +116,9 @@ def serve_command(host, port, preset_ref):
 
     try:
         load_preset(preset_ref)  # a bad preset fails now, not in every browser
+        choose_threads()  # ... and so does a bad NNTUI_THREADS, which every browser's app inherits
         return serve(preset_ref, host, port)
-    except (PresetError, ServeError) as exc:
+    except (PresetError, RunError, ServeError) as exc:
         click.echo(str(exc), err=True)
         return EXIT_BAD_INPUT
 
@@ -155,11 +162,11 @@ def print_summary(preset, as_json: bool) -> int:
     return 0
 
 
-def open_app(preset, data_dir) -> int:
-    """Start the Textual app on the builder screen."""
+def open_app(preset, data_dir, threads=None) -> int:
+    """Start the Textual app on the builder screen (its runs use ``threads``, a ThreadSetting)."""
     from .tui.app import run_app  # imported here: headless runs never load textual
 
-    return run_app(preset, data_dir=data_dir)
+    return run_app(preset, data_dir=data_dir, threads=threads)
 
 
 def main() -> None:

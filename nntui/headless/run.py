@@ -27,6 +27,7 @@ from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
 from ..preset.records import checkpoint_lines, event_record, interrupted_record
 from ..preset.run import RunSetup, prepare_run
+from ..preset.thread_setting import ThreadSetting
 from ..preset.weights_file import save_weights
 from .metrics_file import MetricsWriter
 from .progress import ProgressReporter
@@ -52,6 +53,7 @@ class Options:
     checkpoint: str | None = None
     resume: str | None = None
     export_keras: str | None = None
+    threads: ThreadSetting | None = None  # --threads / NNTUI_THREADS (None: NNTUI_THREADS or the engine)
 
 
 @contextmanager
@@ -120,7 +122,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     """Train ``preset`` headless, printing to ``out``/``err`` (default: the current stdout/stderr); the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
     check_run_outputs(opts)
-    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint)
+    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint, threads=opts.threads)
     metrics_lines = []
     if checkpoint is not None:
         previous = Path(opts.resume) / "metrics.jsonl"
@@ -131,7 +133,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     val_text = f", {len(data.val):,} for validation" if data.val is not None else ""
     resumed = f", resuming after epoch {setup.initial_epoch}" if checkpoint is not None else ""
     out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {len(data.train):,} MNIST images'
-              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}\n")
+              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}; {setup.threads.describe()}\n")
     live = out.isatty()
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None

@@ -28,6 +28,7 @@ from .datasets import MNIST_TEST, MNIST_TRAIN, check_input_shape, make_datasets
 from .errors import RunError
 from .memory import available_memory, estimate, refusal
 from .preset import Preset
+from .thread_setting import ThreadSetting, choose_threads
 from .weights_file import load_weights
 
 
@@ -44,7 +45,8 @@ class RunData:
 @dataclass(frozen=True)
 class RunSetup:
     """A run ready to start: the checked model and its report, the compiled trainer, the output plans,
-    the early stopping (None when off) and, for a restored checkpoint, the epochs done and their logs."""
+    the early stopping (None when off), for a restored checkpoint the epochs done and their logs, and the
+    BLAS threads the run uses (the trainer's ``threads``)."""
 
     preset: Preset
     model: Model
@@ -54,6 +56,7 @@ class RunSetup:
     early_stopping: EarlyStopping | None = None
     initial_epoch: int = 0
     history: list[dict] | None = None
+    threads: ThreadSetting = ThreadSetting()
 
     @property
     def acc_key(self) -> str | None:
@@ -95,13 +98,16 @@ def check_memory(preset: Preset, model: Model) -> None:
 
 
 def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer | None = None,
-                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None) -> RunSetup:
+                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None,
+                threads: ThreadSetting | None = None) -> RunSetup:
     """Everything a run of ``preset`` needs but the data.
 
     ``model`` and ``trainer`` continue from earlier ones (default: built fresh from the preset, seeded);
     ``memory`` refuses a run that cannot fit; ``weights`` is a .npz file to start from; ``checkpoint``
-    a loaded checkpoint to continue exactly.
+    a loaded checkpoint to continue exactly; ``threads`` the BLAS threads (default: ``NNTUI_THREADS``
+    when set, else the engine's choice), set on the trainer, a continued one too.
     """
+    threads = threads if threads is not None else choose_threads()
     model = model if model is not None else build_model(preset.model)
     report = full_check(preset, model)
     if report.error is not None:
@@ -109,6 +115,7 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     if memory:
         check_memory(preset, model)
     trainer = trainer if trainer is not None else make_trainer(preset, model)
+    trainer.threads = threads.count
     if weights:
         load_weights(model, weights)
     t = preset.training
@@ -117,4 +124,5 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     if checkpoint is not None:
         initial_epoch = restore_checkpoint(checkpoint, trainer, early)
         history = checkpoint.meta.get("history", [])
-    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history)
+    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history,
+                    threads)

@@ -59,7 +59,7 @@ class NntuiApp(App[int]):
 
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
                  cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True,
-                 training_screen: Callable[[Preset, Any], Screen] | None = None):
+                 training_screen: Callable[[Preset, Any], Screen] | None = None, threads=None):
         super().__init__()
         self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
@@ -69,6 +69,9 @@ class NntuiApp(App[int]):
         self.document_changed: Signal[PresetDocument] = Signal(self, "document-changed")
         #: Makes the training screen for (preset, data_dir); None: nntui's TrainingScreen (tests pass a fake)
         self.training_screen = training_screen
+        #: The BLAS threads of the app's runs (a ThreadSetting from --threads / NNTUI_THREADS; None:
+        #: NNTUI_THREADS or the engine's choice, read by the run setup)
+        self.threads = threads
         #: The model trained last (the training screen's TrainedState); the next run continues from
         #: it while the model spec is unchanged. Loading weights or a checkpoint sets it too.
         self.trained = None
@@ -161,9 +164,9 @@ class NntuiApp(App[int]):
             yield from builder_commands(screen)
 
 
-def run_app(preset: Preset, data_dir: str | os.PathLike | None = None) -> int:
-    """Run the app on the builder with ``preset``; returns the exit code."""
-    app = NntuiApp(preset, data_dir)
+def run_app(preset: Preset, data_dir: str | os.PathLike | None = None, *, threads=None) -> int:
+    """Run the app on the builder with ``preset`` (its runs on ``threads``, a ThreadSetting); the exit code."""
+    app = NntuiApp(preset, data_dir, threads=threads)
     result = app.run()
     if app.return_code not in (None, 0):
         return int(app.return_code)

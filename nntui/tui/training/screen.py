@@ -195,7 +195,8 @@ class TrainingScreen(Screen):
         else:
             self._results.clear("The test results appear here when this run ends.")
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
+                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir(),
+                          threads=getattr(self.app, "threads", None))  # the app's --threads / NNTUI_THREADS
         self._work(job)
 
     def _checkpoint_dir(self) -> str | None:

@@ -63,7 +63,7 @@ class TrainingJob:
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
-                 frame_wait: float | None = None, checkpoint_dir=None):
+                 frame_wait: float | None = None, checkpoint_dir=None, threads=None):
         self.preset = preset
         self.data_dir = data_dir
         self.control = control
@@ -73,6 +73,7 @@ class TrainingJob:
         self.interval = interval
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
+        self.threads = threads  # a ThreadSetting; None: NNTUI_THREADS or the engine's choice
         self._checkpoint_failed = False
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
@@ -137,7 +138,7 @@ class TrainingJob:
         keep_trainer = same and prev.compiled_like(preset)
         try:
             setup = prepare_run(preset, model=prev.model if same else None,
-                                trainer=prev.trainer if keep_trainer else None)
+                                trainer=prev.trainer if keep_trainer else None, threads=self.threads)
         except RunError as exc:
             report = exc.report
             if report is None:
