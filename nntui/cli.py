@@ -8,19 +8,28 @@ import sys
 import click
 
 from . import __version__
-from .data import DataError
-from .headless import run as headless
-from .headless.summary import summary_json, summary_text
-from .preset import PresetError, build_model, builtin_presets, full_check, load_preset
-from .preset.checkpoint import CheckpointError
-from .preset.errors import RunError
-from .preset.run import model_error_line
+from .preset import builtin_presets, load_preset
+from .preset.errors import PresetError, RunError
 from .preset.thread_setting import choose_threads
-from .preset.weights_file import WeightsError
 
+# Only what every command needs is imported here: the app's start-up does not wait for the headless
+# runner, the data loader, checkpoints or the summary (each is imported where it is used).
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED
-USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, RunError)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors that are the user's input (one line, exit code 2); evaluated only when one is raised."""
+    from .data.errors import DataError
+    from .preset.checkpoint import CheckpointError
+    from .preset.weights_file import WeightsError
+
+    return (PresetError, DataError, WeightsError, CheckpointError, RunError)
+
+
+def exit_interrupted() -> int:
+    from .headless.run import EXIT_INTERRUPTED
+
+    return EXIT_INTERRUPTED
 
 
 class OneLineErrors(click.Group):
@@ -34,7 +43,7 @@ class OneLineErrors(click.Group):
             code = exc.exit_code
         except click.exceptions.Abort:
             click.echo("nntui: interrupted", err=True)
-            code = EXIT_INTERRUPTED
+            code = exit_interrupted()
         sys.exit(code or 0)
 
 
@@ -76,12 +85,12 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
     if click.get_current_context().invoked_subcommand:
         return refuse_options_before_subcommand()
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
-    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras)
     try:
         if list_presets:
             return print_presets()
         if resume:
-            opts.threads = choose_threads(threads)
+            headless, opts = headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume,
+                                             export_keras, threads)
             return headless.resume(resume, overrides, opts)
         preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
@@ -89,18 +98,29 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
                 raise click.UsageError("--export-keras does not go with --summary (it exports, or with --headless "
                                        "trains and then exports)")
             return print_summary(preset, as_json)
-        if export_keras and not headless_mode:
-            return headless.export(preset, opts)
-        opts.threads = choose_threads(threads)  # a bad NNTUI_THREADS stops here, in one line
+        if not headless_mode and not export_keras:
+            return open_app(preset, data_dir, choose_threads(threads))  # a bad NNTUI_THREADS stops here
+        headless, opts = headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume,
+                                         export_keras, threads)
         if not headless_mode:
-            return open_app(preset, data_dir, opts.threads)
+            return headless.export(preset, opts)
         return headless.train(preset, opts)
-    except USER_ERRORS as exc:
+    except user_errors() as exc:
         click.echo(str(exc), err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         click.echo("nntui: interrupted", err=True)
-        return EXIT_INTERRUPTED
+        return exit_interrupted()
+
+
+def headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras, threads):
+    """The headless runner (imported here: the app does not need it) and its options; a bad
+    NNTUI_THREADS is a RunError now, before anything runs."""
+    from .headless import run as headless
+
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras,
+                            threads=choose_threads(threads))
+    return headless, opts
 
 
 @cli.command(name="serve", short_help="Serve the app to web browsers (one app per tab).")
@@ -146,6 +166,10 @@ def print_presets() -> int:
 
 def print_summary(preset, as_json: bool) -> int:
     """The summary table or JSON; exit code 2 when the model does not fit."""
+    from .headless.summary import summary_json, summary_text
+    from .preset import build_model, full_check
+    from .preset.run import model_error_line
+
     model = build_model(preset.model)
     report = full_check(preset, model)
     if as_json:

@@ -23,7 +23,6 @@ from ..engine.losses import get_loss
 from ..engine.model import INPUT, GraphError, Model
 from ..engine.optimizers import OPTIMIZERS
 from .build import build_model
-from .datasets import MNIST_TRAIN
 from .edit_fields import non_default_settings
 from .preset import LayerSpec, Preset
 from .targets import TARGET_RULES, expected_units
@@ -227,6 +226,8 @@ def _targets_function(preset: Preset, model: Model | None, outputs: list[str], u
 
 
 def _data_function(preset: Preset) -> list[str]:
+    from .datasets import MNIST_TRAIN  # imported here: the builder shows Keras code without loading data code
+
     d = preset.data
     lines = ["def load_data():", '    """MNIST as the model reads it: (x_train, y_train), (x_test, y_test)."""',
              "    # 60,000 training and 10,000 test images of 28x28 pixels, labels 0-9",

@@ -24,7 +24,6 @@ from ..preset.document import PresetDocument
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
 from .builder.commands import builder_commands
-from .builder.help_keys import builder_help
 from .builder.screen import BuilderScreen
 from .common.help import HelpScreen, Sections, binding_rows
 from .common.safe_lists import guard_command_palette
@@ -77,6 +76,13 @@ class NntuiApp(App[int]):
         self.trained = None
         #: (what the builder says, the TrainedState it is about) for loaded weights or a checkpoint
         self.start_note: tuple[str, Any] | None = None
+
+    def update_styles(self, node, animate: bool = True) -> None:
+        # Textual restyles a widget at each class change, even before it is mounted (a Button's
+        # compact=True in its __init__); mounting styles it anyway, so skip nodes not in the DOM yet
+        if node is not self and not node.is_attached:
+            return
+        super().update_styles(node, animate)
 
     async def on_event(self, event: events.Event) -> None:
         # keys that arrive while the app is still reacting to the previous one wait their turn
@@ -138,6 +144,8 @@ class NntuiApp(App[int]):
 
     def help_sections(self) -> Sections:
         """What ? lists: the builder's keys and its dialogs', and the app-wide keys."""
+        from .builder.help_keys import builder_help  # imported here: it imports every dialog, for their keys
+
         return builder_help(BuilderScreen.BINDINGS, binding_rows(self.BINDINGS))
 
     def action_help(self) -> None:

@@ -13,16 +13,19 @@ the buttons in :mod:`~nntui.tui.builder.action_bar`, the command palette's entri
 
 from __future__ import annotations
 
+from textual import events
 from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select
+from textual.widgets import DataTable, Header, Select
 
 from ...preset.document import PresetDocument
-from ...preset.keras_code import keras_code
+from ..common.breakpoints import set_breakpoint_classes
+from ..common.steady_footer import SteadyFooter
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .graph_view import GraphView
 from .layer_details import LayerDetails
@@ -80,9 +83,14 @@ class BuilderScreen(Screen):
     graph_mode: var[bool] = var(False, init=False)
     #: which side-panel buttons are enabled; a change refreshes the footer's keys too
     availability: var[Availability | None] = var(None, bindings=True)
+    _shown_once = False  # whether the screen has been resumed (shown) before
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        set_breakpoint_classes(self)  # -wide now: the widgets below are styled once, not again at the first resize
+        # the view now (watchers run from on_mount): the totals and the status line bound to it show it in the
+        # first frame instead of the next
+        self.set_reactive(BuilderScreen.view, stack_view(self.doc))
         yield Header(icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="stack-pane"):
@@ -92,9 +100,12 @@ class BuilderScreen(Screen):
             with VerticalScroll(id="side"):
                 yield ActionBar(id="actions").data_bind(BuilderScreen.availability)
                 yield LayerDetails(id="details")
-                yield SettingsPanel(id="training")
+                # the longest part of the screen, mounted just after the first frame (Textual's Lazy)
+                settings = SettingsPanel(id="training")
+                settings.border_title = "Loss, optimizer, training (o)"
+                yield Lazy(settings)
         yield StatusLine(id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.table.border_title = "Layers"
@@ -103,7 +114,6 @@ class BuilderScreen(Screen):
         graph.border_subtitle = "g: table · b branch · m merge · O output"
         graph.display = False
         self.query_one("#details").border_title = "Selected"
-        self.query_one("#training").border_title = "Loss, optimizer, training (o)"
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
         self.show_document()
 
@@ -176,7 +186,12 @@ class BuilderScreen(Screen):
             return f"The model is not ready: {view.check.problem}"
         return None
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # runs before Screen's own handler: the first time, the widgets were styled as they mounted a
+        # moment ago, so Textual's restyle of the whole screen (a third of the start-up) is skipped
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
         # back from the training screen or a dialog: what the next run starts from may have changed
         if self.view is not None:
             self.start_note = self.app.start_weights_note()
@@ -297,7 +312,7 @@ class BuilderScreen(Screen):
 
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
-            panel = self.query_one("#training", SettingsPanel)
+            panel = self.query_one("#training", SettingsPanel)  # mounted by now: keys wait for the first frame
             panel.query(Select).first().focus()
             panel.scroll_visible()
         else:
@@ -306,6 +321,7 @@ class BuilderScreen(Screen):
 
     # ------------------------------------------------------------------ other screens and files
     def action_keras(self) -> None:
+        from ...preset.keras_code import keras_code
         from .keras_code import KerasCodeScreen
         self.app.push_screen(KerasCodeScreen(keras_code(self.doc.preset), self.doc.preset.name))
 
