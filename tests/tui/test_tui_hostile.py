@@ -267,6 +267,7 @@ def binding_keys() -> list[str]:
     from nntui.tui.builder import (
         input_shape,
         keras_code,
+        keras_export,
         layer_form,
         load_weights,
         open_preset,
@@ -280,7 +281,8 @@ def binding_keys() -> list[str]:
     from nntui.tui.training import save_prompt
     from nntui.tui.training import screen as training
     classes = [NntuiApp, App, builder.BuilderScreen, confirm.ConfirmScreen, help.HelpScreen,
-               input_shape.InputShapeScreen, keras_code.KerasCodeScreen, layer_form.LayerFormScreen,
+               input_shape.InputShapeScreen, keras_code.KerasCodeScreen, keras_export.ExportKerasScreen,
+               layer_form.LayerFormScreen,
                load_weights.LoadWeightsScreen, open_preset.OpenPresetScreen, palette.PaletteScreen, save.SaveScreen,
                training.TrainingScreen, save_prompt.TrainingSavePrompt, settings_dialog.TrainingSettingsScreen,
                GraphView]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer, Header, TextArea
 
 from ..common.base import Page
@@ -15,13 +18,16 @@ class KerasCodeScreen(Page):
     CSS_PATH = "keras_code.tcss"
     BINDINGS = [
         Binding("c,ctrl+c", "copy", "Copy", tooltip="Copy the code to the clipboard"),
+        Binding("e", "export", "Export", tooltip="Write model.py and the weights (weights.npz) into a folder"),
         Binding("escape,q,k", "close", "Back", tooltip="Back to the builder"),
     ]
 
-    def __init__(self, code: str, name: str = ""):
+    def __init__(self, code: str, name: str = "", export: Callable[[], Screen] | None = None):
         super().__init__()
         self.code = code
         self.preset_name = name
+        #: makes the export dialog (None: this view cannot export)
+        self.export = export
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -33,13 +39,20 @@ class KerasCodeScreen(Page):
     def on_mount(self) -> None:
         self.sub_title = f"{self.preset_name} as Keras code"
         area = self.query_one("#code", TextArea)
-        area.border_title = "Keras 3 · c copies it all"
+        area.border_title = "Keras 3 · c copies it all" + (" · e exports code and weights" if self.export else "")
         area.focus()
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.code)
         lines = self.code.count("\n")
         self.notify(f"Copied {lines} lines of Keras code to the clipboard.", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.export is not None if action == "export" else True
+
+    def action_export(self) -> None:
+        if self.export is not None:
+            self.app.push_screen(self.export())
 
     def action_close(self) -> None:
         self.dismiss()

@@ -323,7 +323,11 @@ class BuilderScreen(Screen):
     def action_keras(self) -> None:
         from ...preset.keras_code import keras_code
         from .keras_code import KerasCodeScreen
-        self.app.push_screen(KerasCodeScreen(keras_code(self.doc.preset), self.doc.preset.name))
+        from .keras_export import ExportKerasScreen, export_source
+        preset, view = self.doc.snapshot(), self.view
+        export = ((lambda: ExportKerasScreen(preset, export_source(self.app, preset)))
+                  if view is not None and view.ready else None)  # a model that does not fit has no weights
+        self.app.push_screen(KerasCodeScreen(keras_code(preset), preset.name, export=export))
 
     def action_train(self) -> None:
         view = self.view

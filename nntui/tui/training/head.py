@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Static
 
-from ...headless.format import duration, readable_count
+from ...preset.format import duration, readable_count
 from ..common.css import tcss
 from .phase import Phase
 from .progress import TrainingProgressBar
