@@ -77,6 +77,13 @@ class NntuiApp(App[int]):
         #: (what the builder says, the TrainedState it is about) for loaded weights or a checkpoint
         self.start_note: tuple[str, Any] | None = None
 
+    def on_ready(self) -> None:
+        # Textual draws the first frames inside its start-up batch and drops them, then writes only the
+        # widgets refreshed since: the totals and the status line (refreshed inside the batch) appeared
+        # several frames late. Refreshing every widget once the batch is over makes the first frame
+        # written a whole one.
+        self.screen.query("*").refresh()
+
     def update_styles(self, node, animate: bool = True) -> None:
         # Textual restyles a widget at each class change, even before it is mounted (a Button's
         # compact=True in its __init__); mounting styles it anyway, so skip nodes not in the DOM yet

@@ -90,13 +90,14 @@ class BuilderScreen(Screen):
         set_breakpoint_classes(self)  # -wide now: the widgets below are styled once, not again at the first resize
         # the view now (watchers run from on_mount): the totals and the status line bound to it show it in the
         # first frame instead of the next
-        self.set_reactive(BuilderScreen.view, stack_view(self.doc))
+        view = stack_view(self.doc)
+        self.set_reactive(BuilderScreen.view, view)
         yield Header(icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="stack-pane"):
                 yield StackTable(id="stack")
                 yield GraphView(id="graph")
-                yield TotalsBar(id="totals").data_bind(BuilderScreen.view)
+                yield TotalsBar(view, id="totals").data_bind(BuilderScreen.view)
             with VerticalScroll(id="side"):
                 yield ActionBar(id="actions").data_bind(BuilderScreen.availability)
                 yield LayerDetails(id="details")
@@ -104,7 +105,7 @@ class BuilderScreen(Screen):
                 settings = SettingsPanel(id="training")
                 settings.border_title = "Loss, optimizer, training (o)"
                 yield Lazy(settings)
-        yield StatusLine(id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
+        yield StatusLine(view, id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
         yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:

@@ -21,8 +21,12 @@ class StatusLine(Static):
     view: var[StackView | None] = var(None)
     start_note: var[str | None] = var(None)
 
-    def __init__(self, **kwargs):
-        super().__init__("", markup=False, **kwargs)
+    def __init__(self, view: StackView | None = None, **kwargs):
+        # the first view's status at once: the first frame shows it (the binding updates it afterwards)
+        super().__init__(view.status if view is not None else "", markup=False, **kwargs)
+        if view is not None:
+            self.set_class(view.ready, "-ready", update=False)
+            self.set_class(not view.ready, "-error", update=False)
 
     def watch_view(self) -> None:
         self._show()
