@@ -42,6 +42,8 @@ from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
+FRAME_BUDGET = 0.03  # ... or longer: the worker waits for the screen's frames at most this share of the time
+MAX_INTERVAL = 0.5  # ... but never longer than this
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
 READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
@@ -71,6 +73,7 @@ class TrainingJob:
         self.data = data
         self.arrays = arrays
         self.interval = interval
+        self._gap = interval  # seconds until the next snapshot: the interval, longer when frames are slow
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
         self.threads = threads  # a ThreadSetting; None: NNTUI_THREADS or the engine's choice
@@ -235,14 +238,14 @@ class TrainingJob:
                 state.steps_done += 1
                 ctl.batch_done(event.global_step)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, Evaluating):
                 self._in_eval = True
                 self._snap = replace(self._snap, **self._batch_fields())
                 self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, EpochStarted):
                 self._paused_train = self._paused_total = 0.0
@@ -336,10 +339,15 @@ class TrainingJob:
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
                              curves=history.snapshot())
         drawn = None if paused or self.frame_wait <= 0 else threading.Event()
+        posted = time.perf_counter()
         self._post(msg.TrainingProgress(self._snap, drawn))
         if drawn is not None:
             drawn.wait(self.frame_wait)
         self._last_post = time.perf_counter()
+        # a slow frame (a loaded machine) spaces the next snapshot out: waiting for frames stays within
+        # FRAME_BUDGET of the training time
+        waited = (self._last_post - posted) / FRAME_BUDGET
+        self._gap = min(max(self.interval, waited), max(self.interval, MAX_INTERVAL))
 
     def _evaluate_after_stop(self, trainer: Trainer, data: RunData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""
@@ -357,7 +365,7 @@ class TrainingJob:
             self._snap = replace(self._snap, **self._batch_fields())
             self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
             now = time.perf_counter()
-            if now - self._last_post >= self.interval:
+            if now - self._last_post >= self._gap:
                 self._post_snapshot(history, now=now)
 
     def _result(self, ended: RunEnded, data: RunData, state: TrainedState, plans) -> RunResult:
