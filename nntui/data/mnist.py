@@ -1,23 +1,19 @@
-"""Locate, download, verify, cache and load the MNIST digits."""
+"""Locate, download, verify, cache and load MNIST, and any set in its format (Fashion-MNIST): IdxSet."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import http.client
 import os
-import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .arrays import Arrays, display, home, one_line
+from .download import DownloadFailed, Progress, download_missing
 from .errors import DataError
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
+from .npz import NPZ_KEYS, read_npz
 
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
@@ -36,78 +32,117 @@ MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://yann.lecun.com/exdb/mnist/",
 )
-EXPECTED_COUNTS = (60000, 10000)  # (train, test) sizes of the real MNIST
-_TIMEOUT = 30.0  # seconds per socket operation
-_CHUNK = 1 << 16
-_NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
-
-Progress = Callable[[str, int, "int | None"], None]
+EXPECTED_COUNTS = (60000, 10000)  # (train, test) sizes of the real MNIST and Fashion-MNIST
+DIGITS = tuple(str(d) for d in range(10))
 
 
 @dataclass(frozen=True)
-class MnistArrays:
-    """The four MNIST arrays (uint8) and a human-readable note of where they came from."""
+class IdxSet:
+    """A data set in MNIST's format: four IDX files of 28x28 uint8 images and labels 0..9."""
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    source: str
+    title: str  # for messages: "MNIST", "Fashion-MNIST"
+    folder: str  # the cache's folder (~/.cache/nntui/<folder>); for sets other than MNIST also the
+    #              folder of --data-dir and NNTUI_DATA_DIR that holds them, beside the MNIST files
+    checksums: Mapping[str, str]  # file name -> hex digest of the download
+    hash_name: str  # "sha256", "md5"
+    mirrors: tuple[str, ...]
+    keras: str  # under ~/.keras/datasets/: a Keras npz ("mnist.npz") or a folder of the four files
+    class_names: tuple[str, ...]
+
+    @property
+    def in_subfolder(self) -> bool:
+        """Whether --data-dir and NNTUI_DATA_DIR hold this set in a folder of its own (all but MNIST)."""
+        return self.folder != "mnist"
 
 
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """$XDG_CACHE_HOME/nntui/mnist (if absolute), else ~/.cache/nntui/mnist."""
+MNIST = IdxSet("MNIST", "mnist", SHA256, "sha256", MIRRORS, "mnist.npz", DIGITS)
+
+
+@dataclass(frozen=True)
+class MnistArrays(Arrays):
+    """The four arrays of an MNIST-format set: uint8 images (n, 28, 28), uint8 labels 0..9."""
+
+    class_names: tuple[str, ...] | None = DIGITS
+    title: str = "MNIST"
+
+
+def cache_dir(env: Mapping[str, str] | None = None, folder: str = "mnist") -> Path:
+    """$XDG_CACHE_HOME/nntui/<folder> (if absolute), else ~/.cache/nntui/<folder>."""
     env = os.environ if env is None else env
     xdg = env.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else _home(env) / ".cache"
-    return base / "nntui" / "mnist"
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else home(env) / ".cache"
+    return base / "nntui" / folder
 
 
-def keras_cache_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where Keras keeps its MNIST copy: $KERAS_HOME/datasets/mnist.npz or ~/.keras/datasets/mnist.npz."""
+def keras_cache_path(env: Mapping[str, str] | None = None, name: str = "mnist.npz") -> Path:
+    """Where Keras keeps a data set: $KERAS_HOME/datasets/<name> or ~/.keras/datasets/<name>."""
     env = os.environ if env is None else env
     keras_home = env.get("KERAS_HOME", "")
-    base = Path(keras_home).expanduser() if keras_home else _home(env) / ".keras"
-    return base / "datasets" / "mnist.npz"
+    base = Path(keras_home).expanduser() if keras_home else home(env) / ".keras"
+    return base / "datasets" / name
 
 
-def load_mnist(
-    data_dir: str | os.PathLike | None = None,
-    *,
-    download: bool = True,
-    progress: Progress | None = None,
-    mirrors: tuple[str, ...] = MIRRORS,
-    checksums: Mapping[str, str] = SHA256,
-    env: Mapping[str, str] | None = None,
-    expected_counts: tuple[int, int] | None = EXPECTED_COUNTS,
-) -> MnistArrays:
+def load_mnist(data_dir: str | os.PathLike | None = None, *, download: bool = True,
+               progress: Progress | None = None, mirrors: tuple[str, ...] = MIRRORS,
+               checksums: Mapping[str, str] = SHA256, env: Mapping[str, str] | None = None,
+               expected_counts: tuple[int, int] | None = EXPECTED_COUNTS) -> MnistArrays:
     """Load MNIST from data_dir, $NNTUI_DATA_DIR, the cache, Keras's npz, or download it into the cache.
 
     An explicit data_dir or NNTUI_DATA_DIR must work (no fall-through). Images and labels must
     agree in count, images be 28x28 and labels 0..9; expected_counts=(train, test) additionally
     pins the sizes (None: any size, for small test sets).
     """
-    env = os.environ if env is None else env
-    if data_dir is not None:
-        return _load_dir(Path(data_dir).expanduser(), expected_counts, env, "")
-    if env.get("NNTUI_DATA_DIR"):
-        value = env["NNTUI_DATA_DIR"]
-        return _load_dir(Path(value).expanduser(), expected_counts, env, f" (NNTUI_DATA_DIR={value})")
+    return load_idx_set(MNIST, data_dir, download=download, progress=progress, mirrors=mirrors,
+                        checksums=checksums, env=env, expected_counts=expected_counts)
 
-    cache, keras = cache_dir(env), keras_cache_path(env)
+
+def load_idx_set(spec: IdxSet, data_dir: str | os.PathLike | None = None, *, download: bool = True,
+                 progress: Progress | None = None, mirrors: tuple[str, ...] | None = None,
+                 checksums: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
+                 expected_counts: tuple[int, int] | None = EXPECTED_COUNTS) -> MnistArrays:
+    """Load ``spec``'s set from data_dir, $NNTUI_DATA_DIR, the cache, Keras's copy, or download it.
+
+    MNIST's files are in data_dir (or NNTUI_DATA_DIR) itself, and such a directory must hold them;
+    another set's are in its folder there (``<data_dir>/fashion_mnist``, or data_dir is that folder), and
+    when there is no such folder the search goes on (the directory may be there for MNIST only).
+    """
+    env = os.environ if env is None else env
+    looked = []
+    for value, origin in ((data_dir, ""), (env.get("NNTUI_DATA_DIR") or None, " (NNTUI_DATA_DIR={})")):
+        if value is None:
+            continue
+        directory = Path(os.path.abspath(Path(value).expanduser()))  # messages show absolute paths
+        origin = origin.format(value)
+        if not spec.in_subfolder:
+            return _load_dir(spec, directory, expected_counts, env, origin)
+        if not directory.is_dir():
+            problem = "not a directory" if directory.exists() else "no such directory"
+            raise DataError(f"{directory}{origin}: {problem}")
+        if directory.name in (spec.folder, spec.keras):  # --data-dir ~/data/fashion_mnist
+            return _load_dir(spec, directory, expected_counts, env, origin)
+        if (directory / spec.folder).is_dir():
+            return _load_dir(spec, directory / spec.folder, expected_counts, env, origin)
+        looked.append(display(directory / spec.folder, env))
+
+    cache, keras = cache_dir(env, spec.folder), keras_cache_path(env, spec.keras)
     if _find_files(cache)[1] == []:
-        return _load_cache(cache, expected_counts, env, _display(cache, env))
+        return _load_cache(spec, cache, expected_counts, env, display(cache, env))
     if keras.is_file():
-        return _load_npz(keras, expected_counts, env)
-    looked = f"looked in: {_display(cache, env)}, {_display(keras, env)}"
-    how = f"Put the four files {', '.join(FILES.values())} into {_display(cache, env)} or pass --data-dir DIR."
+        return _load_npz(spec, keras, expected_counts, env)
+    if keras.is_dir() and _find_files(keras)[1] == []:
+        return _load_dir(spec, keras, expected_counts, env, "")
+    looked = ", ".join(looked + [display(cache, env), display(keras, env)])
+    how = (f"Put the four files {', '.join(FILES.values())} into {display(cache, env)} or pass --data-dir DIR"
+           + (f" (with them in DIR/{spec.folder})." if spec.in_subfolder else "."))
     if not download:
-        raise DataError(_one_line(f"MNIST not found ({looked}). {how}"))
+        raise DataError(one_line(f"{spec.title} not found (looked in: {looked}). {how}"))
     try:
-        used = _download_missing(cache, mirrors, checksums, progress)
-    except _DownloadFailed as e:
-        raise DataError(_one_line(f"MNIST not found ({looked}) and the download failed ({e}). {how}")) from None
-    return _load_cache(cache, expected_counts, env, f"downloaded from {', '.join(used)}")
+        used = download_missing(cache, _find_files(cache)[1], mirrors or spec.mirrors,
+                                checksums or spec.checksums, spec.hash_name, progress)
+    except DownloadFailed as e:
+        raise DataError(one_line(f"{spec.title} not found (looked in: {looked}) and the download failed ({e}). "
+                                 f"{how}")) from None
+    return _load_cache(spec, cache, expected_counts, env, f"downloaded from {', '.join(used)}")
 
 
 # --- local files ---------------------------------------------------------------------------
@@ -127,15 +162,14 @@ def _find_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
     return found, missing
 
 
-def _load_dir(directory: Path, expected_counts, env, origin: str) -> MnistArrays:
-    directory = Path(os.path.abspath(directory))  # messages show absolute paths
+def _load_dir(spec: IdxSet, directory: Path, expected_counts, env, origin: str) -> MnistArrays:
     if not directory.is_dir():
         problem = "not a directory" if directory.exists() else "no such directory"
         raise DataError(f"{directory}{origin}: {problem}")
     files, missing = _find_files(directory)
     if missing:
         raise DataError(
-            f"{directory}{origin}: MNIST files missing: {', '.join(missing)} "
+            f"{directory}{origin}: {spec.title} files missing: {', '.join(missing)} "
             "(expected the four files gzipped, or unpacked without .gz)"
         )
     x_train = read_idx(files["train_images"], expected_magic=IMAGES_MAGIC)
@@ -145,36 +179,27 @@ def _load_dir(directory: Path, expected_counts, env, origin: str) -> MnistArrays
     train, test = expected_counts or (None, None)
     _check_split(x_train, y_train, files["train_images"], files["train_labels"], train)
     _check_split(x_test, y_test, files["test_images"], files["test_labels"], test)
-    return MnistArrays(x_train, y_train, x_test, y_test, source=_display(directory, env))
+    return MnistArrays(x_train, y_train, x_test, y_test, display(directory, env), spec.class_names, spec.title)
 
 
-def _load_cache(cache: Path, expected_counts, env, source: str) -> MnistArrays:
-    # No sha256 here: the gzip CRC and the exact-length checks catch corruption, and users
+def _load_cache(spec: IdxSet, cache: Path, expected_counts, env, source: str) -> MnistArrays:
+    # No checksum here: the gzip CRC and the exact-length checks catch corruption, and users
     # are told to drop their own (possibly re-gzipped or unpacked) files into this directory.
     try:
-        arrays = _load_dir(cache, expected_counts, env, "")
+        arrays = _load_dir(spec, cache, expected_counts, env, "")
     except DataError as e:
-        raise DataError(f"{e} (in the download cache: delete {cache} to download MNIST again)") from None
-    return MnistArrays(arrays.x_train, arrays.y_train, arrays.x_test, arrays.y_test, source)
+        raise DataError(f"{e} (in the download cache: delete {cache} to download {spec.title} again)") from None
+    return MnistArrays(arrays.x_train, arrays.y_train, arrays.x_test, arrays.y_test, source,
+                       spec.class_names, spec.title)
 
 
-def _load_npz(path: Path, expected_counts, env) -> MnistArrays:
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            missing = [k for k in _NPZ_KEYS if k not in npz.files]
-            if missing:
-                raise DataError(f"{path}: not a Keras MNIST file (missing arrays: {', '.join(missing)})")
-            x_train, y_train, x_test, y_test = (npz[k] for k in _NPZ_KEYS)
-    except DataError:
-        raise
-    except Exception as e:  # np.load raises many types (BadZipFile, ValueError, OSError, ...) on junk
-        raise DataError(f"{path}: not a readable .npz file ({_one_line(str(e))})") from None
+def _load_npz(spec: IdxSet, path: Path, expected_counts, env) -> MnistArrays:
+    x_train, y_train, x_test, y_test = read_npz(path, NPZ_KEYS).values()
     train, test = expected_counts or (None, None)
     _check_split(x_train, y_train, f"{path}[x_train]", f"{path}[y_train]", train)
     _check_split(x_test, y_test, f"{path}[x_test]", f"{path}[y_test]", test)
-    return MnistArrays(
-        x_train, y_train.astype(np.uint8), x_test, y_test.astype(np.uint8), source=_display(path, env)
-    )
+    return MnistArrays(x_train, y_train.astype(np.uint8), x_test, y_test.astype(np.uint8),
+                       display(path, env), spec.class_names, spec.title)
 
 
 def _check_split(x: np.ndarray, y: np.ndarray, x_name, y_name, expected: int | None) -> None:
@@ -190,114 +215,3 @@ def _check_split(x: np.ndarray, y: np.ndarray, x_name, y_name, expected: int | N
     if len(y) and (y.min() < 0 or y.max() > 9):
         bad = y.max() if y.max() > 9 else y.min()
         raise DataError(f"{y_name}: label {bad} out of range 0..9")
-
-
-# --- download ------------------------------------------------------------------------------
-
-
-class _DownloadFailed(Exception):
-    """Every mirror failed for one file; str() is a short one-line reason."""
-
-
-class _BadDownload(Exception):
-    """The body arrived but is wrong (short or checksum mismatch)."""
-
-
-def _download_missing(cache: Path, mirrors, checksums, progress) -> list[str]:
-    """Download the files the cache lacks; return the mirrors that were used."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise _DownloadFailed(f"cannot create {cache}: {e.strerror or e}") from None
-    used: list[str] = []
-    for name in _find_files(cache)[1]:
-        mirror = _download_file(name, cache, mirrors, checksums[name], progress)
-        if mirror not in used:
-            used.append(mirror)
-    return used
-
-
-def _download_file(name: str, cache: Path, mirrors, sha256: str, progress) -> str:
-    reasons = []
-    for mirror in mirrors:
-        url = mirror.rstrip("/") + "/" + name
-        try:
-            _fetch(url, cache / name, sha256, progress)
-            return mirror
-        except (OSError, ValueError, http.client.HTTPException, _BadDownload) as e:
-            reasons.append(f"{urllib.parse.urlsplit(url).netloc or url}: {_reason(e)}")
-    raise _DownloadFailed(f"{name}: " + ("; ".join(reasons) or "no mirrors given"))
-
-
-def _fetch(url: str, dest: Path, sha256: str, progress) -> None:
-    """Stream url into a temp file beside dest, verify, fsync, then atomically rename to dest."""
-    request = urllib.request.Request(url, headers={"User-Agent": "nntui"})
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
-                length = response.headers.get("Content-Length", "")
-                total = int(length) if length.isdigit() else None
-                digest, done = hashlib.sha256(), 0
-                if progress:
-                    progress(dest.name, 0, total)
-                while chunk := response.read(_CHUNK):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(dest.name, done, total)
-            if total is not None and done != total:
-                raise _BadDownload(f"connection closed after {done} of {total} bytes")
-            if digest.hexdigest() != sha256:
-                raise _BadDownload("sha256 mismatch")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    except BaseException:  # including KeyboardInterrupt: never leave a temp file behind
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(dest.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename durable; not possible on every platform, so best effort.
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _reason(e: BaseException) -> str:
-    if isinstance(e, urllib.error.HTTPError):
-        return f"HTTP {e.code}"
-    if isinstance(e, urllib.error.URLError):
-        e = e.reason if isinstance(e.reason, BaseException) else e
-    if isinstance(e, TimeoutError):
-        return "timed out"
-    if isinstance(e, OSError) and e.strerror:
-        return e.strerror
-    return _one_line(str(e)) or type(e).__name__
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _home(env: Mapping[str, str]) -> Path:
-    return Path(env["HOME"]) if env.get("HOME") else Path.home()
-
-
-def _display(path: Path, env: Mapping[str, str]) -> str:
-    """path with the home directory shown as ~ (for messages)."""
-    home = str(_home(env))
-    text = str(path)
-    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
-        return "~" + text[len(home):]
-    return text
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())  # the CLI prints messages as one line

@@ -19,6 +19,7 @@ from typing import TextIO
 from ..engine.events import EpochEnded, RunEnded
 from ..preset.checkpoint import FILE as CHECKPOINT_FILE
 from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from ..preset.data_source import sample_noun
 from ..preset.datasets import load_arrays
 from ..preset.errors import RunError
 from ..preset.format import download_size
@@ -74,7 +75,7 @@ def sigterm_as_interrupt():
 
 
 def download_progress(stream: TextIO):
-    """A progress callback for MNIST downloads that redraws one line on ``stream``."""
+    """A progress callback for downloads (MNIST, Fashion-MNIST) that redraws one line on ``stream``."""
     live = stream.isatty()
 
     def progress(filename: str, done: int, total: int | None) -> None:
@@ -132,7 +133,8 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     data = setup.datasets(arrays)
     val_text = f", {len(data.val):,} for validation" if data.val is not None else ""
     resumed = f", resuming after epoch {setup.initial_epoch}" if checkpoint is not None else ""
-    out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {len(data.train):,} MNIST images'
+    samples = sample_noun(data.sizes, len(data.train))
+    out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {samples}'
               f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}; {setup.threads.describe()}\n")
     live = out.isatty()
     reporter = ProgressReporter(out, live=live, color=live)

@@ -9,7 +9,8 @@ Keras code.
 from .build import build_model, full_check, make_trainer, output_plans
 from .errors import PresetError
 from .loader import builtin_presets, load_preset, loads
-from .preset import DataSpec, LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
+from .data_spec import DataSpec
+from .preset import LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
 
 __all__ = ["DataSpec", "LayerSpec", "ModelSpec", "OptimizerSpec", "Preset", "PresetError", "TrainingSpec",
            "build_model", "builtin_presets", "full_check", "load_preset", "loads", "make_trainer", "output_plans"]

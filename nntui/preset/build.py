@@ -10,8 +10,9 @@ from ..engine.model import GraphError, Model, ModelShapeError, ShapeReport
 from ..engine.optimizers import Optimizer, get_optimizer
 from ..engine.shapes import ShapeError
 from ..engine.training import Trainer
+from .data_source import DataSizes, data_sizes
 from .preset import ModelSpec, Preset, TrainingSpec
-from .targets import TARGET_RULES, TargetRule, check_target
+from .targets import TARGET_RULES, TargetRule, check_target, default_rule
 
 
 @dataclass
@@ -31,16 +32,18 @@ def build_model(spec: ModelSpec) -> Model:
     return Model(spec.input_shape, layers, inputs=inputs, outputs=spec.outputs)
 
 
-def output_plans(training: TrainingSpec, model: Model) -> list[OutputPlan]:
-    """Loss, target rule and weight for each output of the model, in output order."""
+def output_plans(training: TrainingSpec, model: Model, dataset: str = "mnist",
+                 classes: int | None = None) -> list[OutputPlan]:
+    """Loss, target rule and weight for each output of the model, in output order; the ``label`` rule
+    sized to the data set's ``classes`` (None: not known yet)."""
     plans = []
     for name in model.outputs:
         loss_name = training.loss.get(name) if isinstance(training.loss, dict) else training.loss
         if loss_name is None:
             loss_name = next(iter(training.loss.values()))
-        rule = (training.targets or {}).get(name, "digit")
+        rule = (training.targets or {}).get(name, default_rule(dataset))
         weight = (training.loss_weights or {}).get(name, 1.0)
-        plans.append(OutputPlan(name, get_loss(loss_name), TARGET_RULES[rule], weight))
+        plans.append(OutputPlan(name, get_loss(loss_name), TARGET_RULES[rule].sized(classes), weight))
     return plans
 
 
@@ -52,12 +55,14 @@ def final_activation(model: Model, name: str) -> str | None:
     return layer.config.get("activation")
 
 
-def check_losses(training: TrainingSpec, model: Model, report: ShapeReport) -> ModelShapeError | None:
-    """The first output whose loss cannot score it (wrong units or activation), as a layer error."""
+def check_losses(training: TrainingSpec, model: Model, report: ShapeReport, dataset: str = "mnist",
+                 classes: int | None = None) -> ModelShapeError | None:
+    """The first output whose loss cannot score it (wrong units for the data set's ``classes``, or the
+    wrong activation), as a layer error."""
     if not report.ok:
         return None
     shapes = dict(zip(model.outputs, report.output_shapes()))
-    for plan in output_plans(training, model):
+    for plan in output_plans(training, model, dataset, classes):
         try:
             check_target(plan.rule, plan.loss, shapes[plan.name], final_activation(model, plan.name))
         except ShapeError as exc:
@@ -66,13 +71,15 @@ def check_losses(training: TrainingSpec, model: Model, report: ShapeReport) -> M
     return None
 
 
-def full_check(preset: Preset, model: Model) -> ShapeReport:
-    """Shapes, then losses against outputs; the report's error is the first problem found."""
+def full_check(preset: Preset, model: Model, sizes: DataSizes | None = None) -> ShapeReport:
+    """Shapes, then losses against outputs and the data set's classes (``sizes``, default: the preset's
+    data set's as far as known); the report's error is the first problem found."""
     report = model.infer_shapes()
     if not model.layers:
         report.error = GraphError("the model has no layers yet; add at least one (e.g. Dense)")
     elif report.ok:
-        error = check_losses(preset.training, model, report)
+        sizes = data_sizes(preset) if sizes is None else sizes
+        error = check_losses(preset.training, model, report, preset.data.dataset, sizes.classes)
         if error is not None:
             report.error, report.error_index = error, error.index
             report.rows[error.index].error = error.error
@@ -88,6 +95,6 @@ def make_trainer(preset: Preset, model: Model) -> Trainer:
     """Build the model's weights (seeded) and compile it with the preset's losses and optimiser."""
     if not model.built:
         model.build(seed=preset.training.seed)
-    plans = output_plans(preset.training, model)
+    plans = output_plans(preset.training, model, preset.data.dataset)
     return Trainer(model, [p.loss for p in plans], make_optimizer(preset.training),
                    [p.weight for p in plans], seed=preset.training.seed)

@@ -16,20 +16,18 @@ fit, and caches the answer per revision. Nothing here imports textual.
 from __future__ import annotations
 
 import copy
-from math import prod
 from pathlib import Path
 from typing import Any
 
 from ..engine.model import LayerRow, ShapeReport
 from . import graph_edits, layer_edits, settings_edits
 from .build import build_model, full_check
+from .data_source import data_sizes, input_shape_problem
 from .edit import Edit, content
 from .edit_history import EditHistory
 from .model_check import CheckResult, settings_problem
 from .preset import LayerSpec, Preset
 from .preset_graph import fresh_name, layer_names, merge_defaults, open_ends, output_names, resolved_inputs
-
-MNIST_VALUES = 28 * 28
 
 
 class PresetDocument:
@@ -223,7 +221,7 @@ class PresetDocument:
         return self.apply(graph_edits.toggle_output(self._preset, index, self.check()))
 
     def set_target(self, output: str | None, rule: str) -> bool:
-        """How ``output``'s target comes from the digit label (None: the only output)."""
+        """How ``output``'s target comes from the label (None: the only output)."""
         return self.apply(settings_edits.set_target(self._preset, output, rule))
 
     def set_loss_weight(self, output: str, weight) -> bool:
@@ -245,6 +243,19 @@ class PresetDocument:
     def set_training(self, **values) -> bool:
         """Set batch_size, epochs, seed, validation_split and/or limit (validated)."""
         return self.apply(settings_edits.set_training(self._preset, **values))
+
+    def set_dataset(self, dataset: str) -> bool:
+        """Train on another data set: its own settings at their defaults, the input shape following
+        its samples when they do not fit, MNIST's digit rules replaced by the label elsewhere."""
+        return self.apply(settings_edits.set_dataset(self._preset, dataset))
+
+    def set_data(self, **values) -> bool:
+        """Set the data set's own settings (path, samples, noise, ...; validated)."""
+        return self.apply(settings_edits.set_data(self._preset, **values))
+
+    def data_sizes(self):
+        """The data set's sizes as far as they are known (the check's, cached per revision)."""
+        return self.check().sizes
 
     def set_name(self, name: str) -> bool:
         """Rename the preset."""
@@ -279,22 +290,23 @@ class PresetDocument:
 
     def _compute_check(self) -> CheckResult:
         preset = self._preset
-        input_error = None
         shape = preset.model.input_shape
-        if preset.data.dataset == "mnist" and prod(shape) != MNIST_VALUES:
-            shown = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-            input_error = (f"MNIST images have 784 values (28x28) but the input shape {shown} holds "
-                           f"{prod(shape):,}; use (784,), (28, 28) or (28, 28, 1).")
+        sizes = data_sizes(preset)
+        input_error = input_shape_problem(preset, sizes)
+        input_error = input_error + "." if input_error else None
+        data_error = f"{sizes.problem_field}: {sizes.problem}" if sizes.problem else None
         try:
             model = build_model(preset.model)
-            report = full_check(preset, model)
+            report = full_check(preset, model, sizes)
         except Exception as exc:  # a bug below us must not take the editor down
             rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
                     for i, ls in enumerate(preset.model.layers)]
             report = ShapeReport((None, *shape), rows, [], error=exc)
             return CheckResult(None, report, input_error,
-                               crash=f"internal error while checking the model ({type(exc).__name__}: {exc})")
-        return CheckResult(model, report, input_error, settings_error=settings_problem(preset))
+                               crash=f"internal error while checking the model ({type(exc).__name__}: {exc})",
+                               data_error=data_error, sizes=sizes)
+        return CheckResult(model, report, input_error, settings_error=settings_problem(preset), data_error=data_error,
+                           sizes=sizes)
 
 
 __all__ = ["PresetDocument"]

@@ -17,6 +17,7 @@ from .layer_edits import check_index, check_room, validate_layer
 from .model_check import CheckResult
 from .preset import LayerSpec, Preset
 from .preset_graph import fresh_name, layer_names, output_names, pin_name, pin_references, rename_output, suggested_head
+from .targets import default_rule
 
 
 def _new_name(p: Preset, name: str | None, type_name: str) -> str:
@@ -138,9 +139,9 @@ def set_outputs(p: Preset, outputs: list[str], check: CheckResult) -> Edit | Non
             targets = dict(t.targets or {})
             for n in outputs:
                 if n not in table:
-                    suggestion, rule = suggested_head(shapes.get(n), activation(n))
+                    suggestion, rule = suggested_head(shapes.get(n), activation(n), new.data.dataset)
                     table[n] = suggestion
-                    if rule != "digit":
+                    if rule != default_rule(new.data.dataset):
                         targets[n] = rule
             t.loss = {n: table[n] for n in outputs}
             t.targets = {n: targets[n] for n in outputs if n in targets} or None

@@ -2,7 +2,8 @@
 
 The code is a Python module that can be imported without side effects: ``build_model()`` builds and
 compiles the model (loading ``weights.npz`` from beside the file when it is there, which is what
-``--export-keras`` writes), ``load_data()`` loads MNIST as the model reads it, and only when run as
+``--export-keras`` writes), ``load_data()`` loads the data set as the model reads it (:mod:`.keras_data`),
+and only when run as
 a script does it train and evaluate. A plain stack becomes ``keras.Sequential([keras.Input(...),
 keras.layers.X(...), ...])``; a graph (layers that name their inputs, or several outputs) the
 functional API. Every layer carries nntui's name, so that weights and summaries match. Layers show
@@ -23,9 +24,11 @@ from ..engine.losses import get_loss
 from ..engine.model import INPUT, GraphError, Model
 from ..engine.optimizers import OPTIMIZERS
 from .build import build_model
+from .data_source import data_sizes
 from .edit_fields import non_default_settings
+from .keras_data import data_function
 from .preset import LayerSpec, Preset
-from .targets import TARGET_RULES, expected_units
+from .targets import TARGET_RULES, default_rule, expected_units
 
 OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adagrad": "Adagrad"}
 RESERVED = {"keras", "model", "inputs", "outputs", "x_train", "y_train", "x_test", "y_test", "targets"}
@@ -125,13 +128,17 @@ def _loss_for(preset: Preset, output: str) -> str:
     return loss
 
 
+def _rule(preset: Preset, output: str):
+    return TARGET_RULES[(preset.training.targets or {}).get(output, default_rule(preset.data.dataset))]
+
+
 def _target_expr(preset: Preset, model: Model | None, output: str, units: int | None) -> str:
-    """The Python expression turning digit labels ``y`` into this output's targets."""
-    rule = TARGET_RULES[(preset.training.targets or {}).get(output, "digit")]
+    """The Python expression turning labels ``y`` into this output's targets."""
+    rule = _rule(preset, output)
     loss = get_loss(_loss_for(preset, output))
     if units is None:
-        units = expected_units(rule, loss)
-    values = {"digit": "y", "parity": "(y % 2)", "greater_than_4": "(y > 4).astype(\"int64\")",
+        units = expected_units(rule.sized(data_sizes(preset).classes), loss) or 1
+    values = {"digit": "y", "label": "y", "parity": "(y % 2)", "greater_than_4": "(y > 4).astype(\"int64\")",
               "digit_value": "y.astype(\"float32\") / 9"}[rule.name]
     if rule.classes == 0:
         return f"({values}).reshape(-1, 1)"
@@ -143,7 +150,7 @@ def _target_expr(preset: Preset, model: Model | None, output: str, units: int | 
 
 
 def _metric(preset: Preset, output: str) -> str:
-    rule = TARGET_RULES[(preset.training.targets or {}).get(output, "digit")]
+    rule = _rule(preset, output)
     return '"mae"' if rule.classes == 0 else '"accuracy"'
 
 
@@ -167,7 +174,7 @@ def keras_code(preset: Preset) -> str:
     if not outputs and preset.model.layers:
         outputs = [preset.model.layers[-1].name or "output"]
     lines = _header(preset) + _build_function(preset, model, outputs) + _weights_table(weight_names)
-    lines += _targets_function(preset, model, outputs, units) + _data_function(preset) + _main(preset)
+    lines += _targets_function(preset, model, outputs, units) + data_function(preset, py_value) + _main(preset)
     return "\n".join(lines) + "\n"
 
 
@@ -215,7 +222,8 @@ def _weights_table(weight_names: dict[str, list[str]]) -> list[str]:
 
 
 def _targets_function(preset: Preset, model: Model | None, outputs: list[str], units: dict) -> list[str]:
-    lines = ["def targets(y):", '    """Digit labels -> what the model\'s output(s) learn."""']
+    what = "Digit labels" if preset.data.dataset == "mnist" else "Class labels"
+    lines = ["def targets(y):", f'    """{what} -> what the model\'s output(s) learn."""']
     if len(outputs) <= 1:
         name = outputs[0] if outputs else ""
         return lines + [f"    return {_target_expr(preset, model, name, units.get(name))}", "", ""]
@@ -223,21 +231,6 @@ def _targets_function(preset: Preset, model: Model | None, outputs: list[str], u
     for name in outputs:
         lines.append(f"        {py_value(name)}: {_target_expr(preset, model, name, units.get(name))},")
     return lines + ["    }", "", ""]
-
-
-def _data_function(preset: Preset) -> list[str]:
-    from .datasets import MNIST_TRAIN  # imported here: the builder shows Keras code without loading data code
-
-    d = preset.data
-    lines = ["def load_data():", '    """MNIST as the model reads it: (x_train, y_train), (x_test, y_test)."""',
-             "    # 60,000 training and 10,000 test images of 28x28 pixels, labels 0-9",
-             "    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()"]
-    if d.limit is not None and d.limit < MNIST_TRAIN:
-        lines.append(f"    x_train, y_train = x_train[:{d.limit}], y_train[:{d.limit}]")
-    reshape = ", ".join(str(v) for v in preset.model.input_shape)
-    return lines + [f'    x_train = x_train.reshape(-1, {reshape}).astype("float32") / 255',
-                    f'    x_test = x_test.reshape(-1, {reshape}).astype("float32") / 255',
-                    "    return (x_train, targets(y_train)), (x_test, targets(y_test))", "", ""]
 
 
 def _main(preset: Preset) -> list[str]:

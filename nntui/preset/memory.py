@@ -29,8 +29,9 @@ class MemoryEstimate:
         return self.data + self.weights + self.activations
 
 
-def estimate(preset: Preset, model: Model, samples: int) -> MemoryEstimate:
-    """The memory a run of ``preset`` on ``samples`` images (train + validation + test) needs."""
+def estimate(preset: Preset, model: Model, samples: int, classes: int | None = None) -> MemoryEstimate:
+    """The memory a run of ``preset`` on ``samples`` samples (train + validation + test) of a data set
+    with ``classes`` classes (None: taken as 10) needs."""
     report = model.infer_shapes()
     params = report.total_params
     opt_cls = OPTIMIZERS[preset.training.optimizer.type]
@@ -40,7 +41,7 @@ def estimate(preset: Preset, model: Model, samples: int) -> MemoryEstimate:
     per_sample = sum(prod(r.output_shape[1:]) for r in report.rows if r.output_shape is not None)
     per_sample += prod(model.input_shape[1:])
     activations = per_sample * preset.training.batch_size * ACTIVATION_COPIES * BYTES
-    data = samples * (prod(preset.model.input_shape) + 10) * BYTES
+    data = samples * (prod(preset.model.input_shape) + (10 if classes is None else classes)) * BYTES
     return MemoryEstimate(data, weights, activations)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..engine.config import ConfigError
 from ..engine.model import Model, ShapeReport
+from .data_source import DataSizes
 from .preset import Preset, check_output_names
 
 
@@ -52,8 +53,10 @@ def early_stopping_problem(p: Preset) -> str | None:
 class CheckResult:
     """What the model says about the current preset.
 
-    ``report`` is the ShapeReport of ``full_check`` (shapes, then loss against output). ``input_error``
-    is set when the input shape cannot hold an MNIST image; ``empty`` when there is no layer yet.
+    ``report`` is the ShapeReport of ``full_check`` (shapes, then loss against output and the data
+    set's classes). ``input_error`` is set when the input shape cannot hold one of the data set's
+    samples, ``data_error`` when its file cannot be used; ``empty`` when there is no layer yet.
+    ``sizes`` are the data set's sizes as far as they are known.
     """
 
     model: Model | None
@@ -61,6 +64,8 @@ class CheckResult:
     input_error: str | None = None
     crash: str | None = None
     settings_error: str | None = None
+    data_error: str | None = None
+    sizes: DataSizes | None = None
 
     @property
     def empty(self) -> bool:
@@ -71,7 +76,7 @@ class CheckResult:
     def ready(self) -> bool:
         """Whether the model can be trained as it is."""
         return (self.report.ok and not self.empty and self.input_error is None and self.crash is None
-                and self.settings_error is None)
+                and self.settings_error is None and self.data_error is None)
 
     @property
     def problem(self) -> str | None:
@@ -80,6 +85,8 @@ class CheckResult:
             return self.crash
         if self.report.error is not None:
             return str(self.report.error)
+        if self.data_error is not None:
+            return self.data_error
         if self.input_error is not None:
             return self.input_error
         if self.empty:

@@ -16,10 +16,10 @@ from ..engine.layers import LAYER_TYPES
 from ..engine.losses import ALIASES, LOSSES
 from ..engine.model import automatic_names
 from ..engine.optimizers import OPTIMIZERS
+from .data_spec import DataSpec, parse_data
 from .errors import PresetError
-from .targets import TARGET_RULES
+from .targets import TARGET_RULES, rule_problem
 
-DATASETS = ("mnist",)
 MAX_EPOCHS = 10_000
 MAX_BATCH = 1 << 16
 
@@ -63,15 +63,6 @@ class TrainingSpec:
     loss_weights: dict[str, float] | None = None
     targets: dict[str, str] | None = None
     early_stopping: dict[str, Any] | None = None
-
-
-@dataclass
-class DataSpec:
-    """Where the data comes from and how much of it is used."""
-
-    dataset: str = "mnist"
-    validation_split: float = 0.0
-    limit: int | None = None
 
 
 @dataclass
@@ -253,16 +244,6 @@ def parse_training(raw) -> TrainingSpec:
     return TrainingSpec(loss, optimizer, batch, epochs, seed, weights, targets, early)
 
 
-def parse_data(raw) -> DataSpec:
-    """Validate the ``[data]`` table."""
-    raw = _table(raw, "data")
-    _check_keys(raw, ("dataset", "validation_split", "limit"), "data")
-    dataset = _field(Field("dataset", "choice", "mnist", choices=DATASETS), raw, "data")
-    split = _field(Field("validation_split", "float", 0.0, min=0.0, max=1.0, max_exclusive=True), raw, "data")
-    limit = _field(Field("limit", "int", None, min=1, allow_none=True, max_value=10**9), raw, "data")
-    return DataSpec(dataset, split, limit)
-
-
 def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) -> Preset:
     """Validate a whole preset mapping (as tomllib returns it); raises PresetError naming the field."""
     try:
@@ -282,6 +263,7 @@ def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) 
         model = parse_model(raw["model"])
         training = parse_training(raw["training"])
         check_output_names(model, training)
+        check_target_rules(training, data)
         _check_monitor(model, training, data)
     except ConfigError as exc:
         raise PresetError(source, exc.field, exc.reason) from None
@@ -311,6 +293,14 @@ def check_output_names(model: ModelSpec, training: TrainingSpec) -> None:
         missing = [o for o in outputs if o not in training.loss]
         if missing:
             raise ConfigError("training.loss", f"no loss for output(s) {', '.join(missing)}")
+
+
+def check_target_rules(training: TrainingSpec, data: DataSpec) -> None:
+    """The digit rules (parity, ...) only for MNIST; every other set's targets are its labels."""
+    for output, rule in (training.targets or {}).items():
+        problem = rule_problem(rule, data.dataset)
+        if problem:
+            raise ConfigError(f"training.targets.{output}", problem)
 
 
 def _check_monitor(model: ModelSpec, training: TrainingSpec, data: DataSpec) -> None:

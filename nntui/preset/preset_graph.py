@@ -93,14 +93,16 @@ def follow_default_output(old: Preset, new: Preset) -> None:
             setattr(t, attr, {(after[0] if k == before[0] else k): v for k, v in table.items()})
 
 
-def suggested_head(shape, activation: str | None) -> tuple[str, str]:
-    """A (loss, target rule) that fits an output of this shape: 10 classes -> the digit, 1 unit -> parity."""
+def suggested_head(shape, activation: str | None, dataset: str = "mnist") -> tuple[str, str]:
+    """A (loss, target rule) that fits an output of this shape: on MNIST 10 classes -> the digit, 1 unit
+    -> parity (sigmoid) or the digit's value; on other data sets always the label."""
     units = shape[-1] if shape else None
+    mnist = dataset == "mnist"
     if units == 1:
         if activation == "sigmoid":
-            return "binary_crossentropy", "parity"
-        return "mean_squared_error", "digit_value"
-    return "categorical_crossentropy", "digit"
+            return "binary_crossentropy", "parity" if mnist else "label"
+        return "mean_squared_error", "digit_value" if mnist else "label"
+    return "categorical_crossentropy", "digit" if mnist else "label"
 
 
 def pin_name(p: Preset, name: str) -> None:

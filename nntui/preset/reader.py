@@ -16,6 +16,7 @@ import numpy as np
 from ..data.handwriting import Prepared, as_input, input_problem, prepare
 from ..engine.model import Model
 from .build import build_model, final_activation, full_check, output_plans
+from .data_source import data_sizes
 from .preset import Preset
 
 CLASS_NAMES = {"digit": tuple("0123456789"), "parity": ("even", "odd"), "greater_than_4": ("0 to 4", "5 to 9")}
@@ -113,8 +114,10 @@ class DigitReader:
         self.preset = preset
         self.model: Model = model
         self.input_shape = tuple(preset.model.input_shape)
-        plans = output_plans(preset.training, model)
-        self._heads = [(p.name, p.rule.name, final_activation(model, p.name)) for p in plans]
+        names = data_sizes(preset).names() or ()  # the label's classes (MNIST: the digits)
+        plans = output_plans(preset.training, model, preset.data.dataset)
+        self._heads = [(p.name, p.rule.name, final_activation(model, p.name),
+                        names if p.rule.name == "label" else CLASS_NAMES.get(p.rule.name, ())) for p in plans]
         self._lock = threading.Lock()
 
     def model_input(self, prepared: Prepared) -> np.ndarray:
@@ -132,13 +135,12 @@ class DigitReader:
         if prepared is None:
             return Reading(None, ())
         outputs = self.outputs(self.model_input(prepared))
-        heads = tuple(self._head(name, rule, activation, out[0])
-                      for (name, rule, activation), out in zip(self._heads, outputs))
+        heads = tuple(self._head(name, rule, activation, out[0], labels)
+                      for (name, rule, activation, labels), out in zip(self._heads, outputs))
         return Reading(prepared, heads)
 
     @staticmethod
-    def _head(name: str, rule: str, activation: str | None, raw: np.ndarray) -> HeadReading:
-        labels = CLASS_NAMES.get(rule, ())
+    def _head(name: str, rule: str, activation: str | None, raw: np.ndarray, labels: tuple) -> HeadReading:
         probabilities = activation in ("softmax", "sigmoid")
         if labels and raw.shape[-1] == 1:  # one unit for two classes: the share of the second class
             p = np.float32(np.clip(raw[0], 0.0, 1.0))

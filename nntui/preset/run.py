@@ -10,21 +10,24 @@ The headless runner (:mod:`nntui.headless.run`), the training screen's worker
 (:mod:`nntui.tui.training.worker`) and the app's start state (:mod:`nntui.tui.common.start_state`)
 all start here. Problems are one line: :class:`~nntui.preset.errors.RunError` (the model does not
 fit together, the run needs more memory than there is), :class:`~nntui.preset.errors.PresetError`
-(the input shape cannot hold an MNIST image), :class:`~nntui.preset.weights_file.WeightsError` and
-:class:`~nntui.preset.checkpoint.CheckpointError`.
+(the data set's file cannot be used, its samples do not fit the input shape),
+:class:`~nntui.preset.weights_file.WeightsError` and :class:`~nntui.preset.checkpoint.CheckpointError`.
+The data set's sizes (:mod:`.data_source`) size the loss check before the data is loaded, and the
+loaded arrays' sizes check it again (a large CSV file's classes are known only then).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..data.mnist import MnistArrays
+from ..data.arrays import Arrays
 from ..engine.early_stopping import EarlyStopping
 from ..engine.model import Model, ShapeReport
 from ..engine.training import Dataset, Trainer, TrainingRun
-from .build import OutputPlan, build_model, full_check, make_trainer, output_plans
+from .build import OutputPlan, build_model, check_losses, full_check, make_trainer, output_plans
 from .checkpoint import Checkpoint, restore_checkpoint
-from .datasets import MNIST_TEST, MNIST_TRAIN, check_input_shape, make_datasets
+from .data_source import DataSizes, data_sizes, sizes_of
+from .datasets import check_data, make_datasets
 from .errors import RunError
 from .memory import available_memory, estimate, refusal
 from .preset import Preset
@@ -34,12 +37,14 @@ from .weights_file import load_weights
 
 @dataclass(frozen=True)
 class RunData:
-    """The loaded arrays and the datasets made from them (a face may keep it between runs)."""
+    """The loaded arrays and the datasets made from them (a face may keep it between runs), and the
+    arrays' sizes (the classes counted from the labels)."""
 
-    arrays: MnistArrays
+    arrays: Arrays
     train: Dataset
     val: Dataset | None
     test: Dataset
+    sizes: DataSizes | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class RunSetup:
     early_stopping: EarlyStopping | None = None
     initial_epoch: int = 0
     history: list[dict] | None = None
+    sizes: DataSizes | None = None
     threads: ThreadSetting = ThreadSetting()
 
     @property
@@ -63,10 +69,16 @@ class RunSetup:
         """The first accuracy the run logs ('accuracy', 'digit_accuracy', ...), None if it logs none."""
         return next((n for n in self.trainer.metric_names() if n.endswith("accuracy")), None)
 
-    def datasets(self, arrays: MnistArrays) -> RunData:
-        """The training, validation (None without a split) and test sets the model trains on."""
+    def datasets(self, arrays: Arrays) -> RunData:
+        """The training, validation (None without a split) and test sets the model trains on; RunError
+        when the outputs do not fit the classes the labels have."""
+        sizes = sizes_of(arrays, self.preset.data.dataset)
+        error = check_losses(self.preset.training, self.model, self.report, self.preset.data.dataset, sizes.classes)
+        if error is not None:
+            report = full_check(self.preset, self.model, sizes)
+            raise RunError(model_error_line(self.preset, report), report)
         train, val, test = make_datasets(self.preset, self.model, arrays)
-        return RunData(arrays, train, val, test)
+        return RunData(arrays, train, val, test, sizes)
 
     def fit(self, data: RunData, epochs: int, *, initial_epoch: int | None = None, history: list[dict] | None = None,
             keep_test_predictions: bool = False) -> TrainingRun:
@@ -88,11 +100,15 @@ def model_error_line(preset: Preset, report: ShapeReport) -> str:
     return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
 
 
-def check_memory(preset: Preset, model: Model) -> None:
-    """Refuse (RunError) a run of ``preset`` on MNIST that would not fit in the memory available."""
-    check_input_shape(preset)
-    train = min(preset.data.limit or MNIST_TRAIN, MNIST_TRAIN)
-    reason = refusal(estimate(preset, model, train + MNIST_TEST), available_memory())
+def check_memory(preset: Preset, model: Model, sizes: DataSizes | None = None) -> None:
+    """Refuse (RunError) a run of ``preset`` that would not fit in the memory available (PresetError
+    when its data set's file cannot be used or its samples do not fit the input shape)."""
+    sizes = check_data(preset, sizes)
+    train = sizes.train or 0
+    if preset.data.limit is not None:
+        train = min(train, preset.data.limit)
+    samples = train + (sizes.test or 0)
+    reason = refusal(estimate(preset, model, samples, sizes.classes), available_memory())
     if reason:
         raise RunError(f"{preset.source}: {reason}")
 
@@ -109,11 +125,12 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     """
     threads = threads if threads is not None else choose_threads()
     model = model if model is not None else build_model(preset.model)
-    report = full_check(preset, model)
+    sizes = data_sizes(preset)
+    report = full_check(preset, model, sizes)
     if report.error is not None:
         raise RunError(model_error_line(preset, report), report)
     if memory:
-        check_memory(preset, model)
+        check_memory(preset, model, sizes)
     trainer = trainer if trainer is not None else make_trainer(preset, model)
     trainer.threads = threads.count
     if weights:
@@ -124,5 +141,6 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     if checkpoint is not None:
         initial_epoch = restore_checkpoint(checkpoint, trainer, early)
         history = checkpoint.meta.get("history", [])
-    return RunSetup(preset, model, report, trainer, tuple(output_plans(t, model)), early, initial_epoch, history,
+    plans = tuple(output_plans(t, model, preset.data.dataset, sizes.classes))
+    return RunSetup(preset, model, report, trainer, plans, early, initial_epoch, history, sizes,
                     threads)

@@ -1,5 +1,6 @@
 """The training settings of the preset being edited: per-output target and loss weight, input shape,
-loss, optimiser, batch size and the like, the name and early stopping; and the checkpoint folder.
+loss, optimiser, batch size and the like, the data set and its settings, the name and early stopping;
+and the checkpoint folder.
 
 Each setter validates with the same Fields the loader uses, then returns the
 :class:`~nntui.preset.edit.Edit` that makes the change (None when there is nothing to change). The
@@ -10,31 +11,37 @@ only validates it.
 from __future__ import annotations
 
 import copy
+from math import prod
 from pathlib import Path
 
 from ..engine.config import ConfigError, describe, validate_config
 from ..engine.early_stopping import FIELDS as EARLY_STOPPING_FIELDS
 from ..engine.losses import ALIASES, LOSSES
 from ..engine.optimizers import OPTIMIZERS
+from .data_source import data_sizes, natural_shape
+from .data_spec import DATA_FIELDS, data_key_error, validate_data_value
 from .edit import Edit
 from .edit_fields import CHECKPOINT_FIELD, INPUT_SHAPE_FIELD, LOSS_WEIGHT_FIELD, TRAINING_FIELDS
 from .model_check import early_stopping_problem
 from .preset import OptimizerSpec, Preset
 from .preset_graph import output_names, pin_name
-from .targets import TARGET_RULES
+from .targets import TARGET_RULES, default_rule, rule_problem
 
 DATA_KEYS = ("validation_split", "limit")  # the TRAINING_FIELDS kept in [data]
 
 
 def set_target(p: Preset, output: str | None, rule: str) -> Edit | None:
-    """How ``output``'s target comes from the digit label (None: the only output)."""
+    """How ``output``'s target comes from the label (None: the only output); MNIST's digit rules on MNIST only."""
     if not isinstance(rule, str) or rule not in TARGET_RULES:
         raise ConfigError("targets", f"unknown target rule {describe(rule)} (one of: {', '.join(TARGET_RULES)})")
+    problem = rule_problem(rule, p.data.dataset)
+    if problem:
+        raise ConfigError("targets", problem)
     outputs = output_names(p)
     output = outputs[0] if output is None and outputs else output
     if output not in outputs:
         raise ConfigError("targets", f"{output!r} is not an output (outputs: {', '.join(outputs)})")
-    if (p.training.targets or {}).get(output, "digit") == rule:
+    if (p.training.targets or {}).get(output, default_rule(p.data.dataset)) == rule:
         return None
 
     def update(new: Preset) -> None:
@@ -124,6 +131,57 @@ def training_value(p: Preset, key: str):
     return getattr(p.data if key in DATA_KEYS else p.training, key)
 
 
+def set_dataset(p: Preset, dataset: str) -> Edit | None:
+    """Train on another data set (None: it is the current one). Its own settings start at their
+    defaults (kept where both sets have them); the input shape follows the new samples when it cannot
+    hold them; targets by MNIST's digit rules become the label on other sets."""
+    dataset = validate_data_value("dataset", dataset)
+    if dataset == p.data.dataset:
+        return None
+
+    def update(new: Preset) -> None:
+        new.data = new.data.switched_to(dataset)
+        if new.training.targets:
+            kept = {k: v for k, v in new.training.targets.items() if not rule_problem(v, dataset)}
+            new.training.targets = kept or None
+        follow_samples(new)
+    return Edit(f"train on {dataset}", update)
+
+
+def set_data(p: Preset, **values) -> Edit:
+    """Set the data set's own settings (path, test_path, label_column, test_split, samples, test_samples,
+    noise, seed), validated; keys of other data sets are refused. The input shape follows the samples
+    when it cannot hold them (a new file)."""
+    checked = {}
+    for key, value in values.items():
+        if key not in DATA_FIELDS or key == "dataset":
+            raise ConfigError(key, f"unknown data setting (one of: {', '.join(p.data.keys()[1:])})")
+        problem = data_key_error(p.data.dataset, key)
+        if problem:
+            raise ConfigError(key, problem)
+        checked[key] = validate_data_value(key, value.strip() or None if isinstance(value, str) else value)
+
+    def update(new: Preset) -> None:
+        for key, value in checked.items():
+            setattr(new.data, key, value)
+        if new.data.test_path is not None:
+            new.data.test_split = DATA_FIELDS["test_split"].default
+        follow_samples(new)
+    return Edit("change " + ", ".join(k.replace("_", " ") for k in checked), update)
+
+
+def follow_samples(p: Preset) -> None:
+    """Give the model's input the data set's flat sample shape when the current one cannot hold a sample."""
+    shape = natural_shape(data_sizes(p))
+    if shape is not None and prod(shape) != prod(p.model.input_shape):
+        p.model.input_shape = shape
+
+
+def data_value(p: Preset, key: str):
+    """The current value of one of the [data] settings."""
+    return getattr(p.data, key)
+
+
 def set_name(p: Preset, name: str) -> Edit:
     """Rename the preset."""
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
@@ -166,5 +224,6 @@ def checkpoint_folder(folder: str | None) -> str | None:
     return value
 
 
-__all__ = ["checkpoint_folder", "set_early_stopping", "set_input_shape", "set_loss", "set_loss_weight", "set_name",
-           "set_optimizer", "set_target", "set_training", "training_value"]
+__all__ = ["checkpoint_folder", "data_value", "follow_samples", "set_data", "set_dataset", "set_early_stopping",
+           "set_input_shape", "set_loss", "set_loss_weight", "set_name", "set_optimizer", "set_target", "set_training",
+           "training_value"]

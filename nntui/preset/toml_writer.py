@@ -38,8 +38,7 @@ def dumps(preset: Preset) -> str:
     chunks = ["# nntui preset (saved by the builder)\n",
               tomli_w.dumps(_present({"name": preset.name, "description": preset.description or None}))]
     data = preset.data
-    chunks.append(_table("data", {"dataset": data.dataset, "validation_split": data.validation_split or None,
-                                  "limit": data.limit}))
+    chunks.append(_table("data", data.settings()))
     model = preset.model
     chunks.append(_table("model", {"input_shape": list(model.input_shape), "outputs": model.outputs}))
     for layer in model.layers:

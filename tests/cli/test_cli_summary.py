@@ -110,7 +110,9 @@ def test_bad_option_value_is_one_line():
 
 def test_list_presets():
     result = run("--list-presets")
-    assert result.exit_code == 0 and result.stdout.startswith("mnist")
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and names == sorted(names)
+    assert {"mnist", "fashion-mnist", "playground-spiral", "playground-xor", "playground-circles"} <= set(names)
 
 
 LOSS_MISFIT = """

@@ -124,7 +124,7 @@ def test_loss_weights_and_targets_per_output():
      "x.toml: training.loss: no loss for output(s) parity"),
     (('targets = { parity = "parity" }', 'targets = { parity = "odd" }'),
      "x.toml: training.targets.parity: unknown target rule 'odd' (one of: digit, parity, greater_than_4, "
-     "digit_value)"),
+     "digit_value, label)"),
     (('targets = { parity = "parity" }', 'targets = { trunk = "parity" }'),
      "x.toml: training.targets.trunk: not a model output (outputs: digit, parity)"),
     (('targets = { parity = "parity" }', 'loss_weights = { digit = -1.0 }'),

@@ -9,7 +9,7 @@ import pytest
 
 from nntui.data.handwriting import Canvas, prepare
 from nntui.preset import build_model, load_preset, loads, make_trainer
-from nntui.preset.datasets import images_as_input
+from nntui.preset.datasets import samples_as_input
 from nntui.preset.reader import EMPTY, DigitReader, DrawingUnavailable
 
 SHIPPED = ["mnist", "mnist-cnn", "mnist-lstm", "mnist-two-branch", "mnist-multihead", "mnist-inception"]
@@ -50,7 +50,7 @@ def test_a_real_mnist_digit_put_on_the_canvas_reads_exactly_as_trainer_predict(n
         image = mnist_arrays.x_test[index]
         canvas.load_pixels(image)
         reading = reader.read(canvas.pixels)
-        expected = trainer.predict(images_as_input(image[None], preset.model.input_shape))
+        expected = trainer.predict(samples_as_input(image[None], preset.model.input_shape))
         assert len(reading.heads) == len(expected)
         for head, output in zip(reading.heads, expected):
             assert np.array_equal(head.raw, output[0]), (name, index, head.name)

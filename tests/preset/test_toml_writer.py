@@ -14,7 +14,8 @@ from nntui.engine.losses import LOSSES
 from nntui.engine.optimizers import OPTIMIZERS
 from nntui.preset import load_preset, loads
 from nntui.preset.loader import builtin_presets
-from nntui.preset.preset import DataSpec, LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
+from nntui.preset.data_spec import DataSpec
+from nntui.preset.preset import LayerSpec, ModelSpec, OptimizerSpec, Preset, TrainingSpec
 from nntui.preset.toml_writer import dumps, save_preset, write_atomic
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT
+from ...preset.data_source import shape_suggestion
 from ...preset.document import PresetDocument
 from ..common.css import tcss
 from .view import ERROR_MARK, StackView, format_value
@@ -48,7 +49,10 @@ class LayerDetails(Static):
             parts.append(Text.assemble(("Input", "bold"), "  ", (f"shape {item.settings[6:]}", "")))
             parts.append(Text("The shape of one sample, without the batch axis. Keras writes the batch "
                               "axis as None: the model receives " + item.shape + ".", style="dim"))
-            parts.append(Text("MNIST images have 784 values: (784,), (28, 28) or (28, 28, 1).", style="dim"))
+            sizes = view.check.sizes
+            if sizes is not None and sizes.values is not None:
+                parts.append(Text(f"{sizes.title} samples have {sizes.values:,} values: {shape_suggestion(sizes)}.",
+                                  style="dim"))
             parts.append(Text("i or Enter: edit the input shape", style="italic dim"))
         else:
             spec = doc.layers[item.index]

@@ -36,15 +36,16 @@ class Resume:
 
 
 def shipped_options() -> list[Option]:
-    """One option per shipped preset: name and description (or why it is broken)."""
+    """One option per shipped preset: name, data set and description (or why it is broken)."""
     options = []
     for name, path in builtin_presets().items():
         try:
-            description = load_preset(str(path)).description
-            style = ""
+            preset = load_preset(str(path))
+            description, dataset, style = preset.description, preset.data.dataset, ""
         except PresetError as exc:
-            description, style = f"(broken: {exc.reason})", "red"
-        options.append(Option(Text.assemble((name.ljust(16), "bold"), (description, style)), id=name))
+            description, dataset, style = f"(broken: {exc.reason})", "", "red"
+        options.append(Option(Text.assemble((name.ljust(19), "bold"), (dataset.ljust(14), "cyan"),
+                                            (description, style)), id=name))
     return options
 
 

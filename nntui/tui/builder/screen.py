@@ -314,7 +314,7 @@ class BuilderScreen(Screen):
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
             panel = self.query_one("#training", SettingsPanel)  # mounted by now: keys wait for the first frame
-            panel.query(Select).first().focus()
+            panel.query("#losses Select").first().focus()  # the loss (the data set is above it)
             panel.scroll_visible()
         else:
             from .settings_dialog import TrainingSettingsScreen

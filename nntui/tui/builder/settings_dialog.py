@@ -25,7 +25,7 @@ class TrainingSettingsScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         self.query_one("#settings").border_title = "Loss, optimizer, training"
-        self.query(Select).first().focus()
+        self.query("#losses Select").first().focus()  # the loss (the data set is above it)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,5 +1,5 @@
-"""The builder's settings panel: the loss (per output: loss, target, weight), the optimiser, the training loop,
-early stopping and checkpoints.
+"""The builder's settings panel: the data set (:mod:`.data_panel`), the loss (per output: loss, target,
+weight), the optimiser, the training loop, early stopping and checkpoints.
 
 The panel shows the document's values and sends every valid change to the document through the
 app (one undoable step per change); it never holds settings of its own. It is used in the
@@ -20,10 +20,11 @@ from ...engine.optimizers import OPTIMIZERS
 from ...preset.document import PresetDocument
 from ...preset.edit_fields import CHECKPOINT_FIELD, LOSS_WEIGHT_FIELD, TRAINING_FIELDS
 from ...preset.model_check import monitor_choices
-from ...preset.targets import TARGET_RULES
+from ...preset.targets import default_rule, rules_for
 from ..common.css import tcss
 from ..common.field_editor import FieldEditor
 from ..common.safe_lists import SafeSelect
+from .data_panel import DataPanel
 
 LOOP_FIELDS = ("batch_size", "epochs", "validation_split")
 ES_FIELDS = {f.name: f for f in EARLY_STOPPING_FIELDS}
@@ -40,15 +41,18 @@ class LossSelect(SafeSelect):
 
 
 class TargetSelect(SafeSelect):
-    """How one output's target comes from the digit label."""
+    """How one output's target comes from the label (MNIST's digit rules on MNIST only)."""
 
-    def __init__(self, output: str | None, value: str, **kwargs):
-        super().__init__([(n, n) for n in TARGET_RULES], value=value, allow_blank=False, compact=True, **kwargs)
+    def __init__(self, output: str | None, value: str, dataset: str = "mnist", **kwargs):
+        rules = rules_for(dataset)
+        rules = rules if value in rules else (value, *rules)
+        super().__init__([(n, n) for n in rules], value=value, allow_blank=False, compact=True, **kwargs)
         self.output = output
 
 
 class SettingsPanel(VerticalGroup):
-    """The builder's settings: loss, optimiser and its settings, training loop, early stopping, checkpoints."""
+    """The builder's settings: data set, loss, optimiser and its settings, training loop, early stopping,
+    checkpoints."""
 
     DEFAULT_CSS = tcss(__file__)
 
@@ -65,6 +69,7 @@ class SettingsPanel(VerticalGroup):
     # ------------------------------------------------------------------ building
     def compose(self) -> ComposeResult:
         doc = self.document
+        yield DataPanel(id="data")
         yield Static("Loss", classes="heading")
         yield VerticalGroup(*self._loss_rows(doc), id="losses")
         yield Static("", id="loss-hint", classes="hint")
@@ -87,8 +92,8 @@ class SettingsPanel(VerticalGroup):
         yield Static("written after each epoch (off when empty); ctrl+o resumes one", classes="hint")
 
     def _loss_outputs(self, doc: PresetDocument) -> tuple:
-        """What decides the loss rows' layout: the outputs (several: a group each)."""
-        return tuple(doc.outputs) if len(doc.outputs) > 1 else ()
+        """What decides the loss rows' layout: the outputs (several: a group each) and the data set's rules."""
+        return (tuple(doc.outputs) if len(doc.outputs) > 1 else (), rules_for(doc.preset.data.dataset))
 
     def _loss_rows(self, doc: PresetDocument) -> list:
         t = doc.preset.training
@@ -96,13 +101,15 @@ class SettingsPanel(VerticalGroup):
         outputs = doc.outputs
         self._loss_shape = self._loss_outputs(doc)
         rows = []
+        dataset = doc.preset.data.dataset
+        default = default_rule(dataset)
         if len(outputs) <= 1:
             name = loss if isinstance(loss, str) else next(iter(loss.values()))
             rows.append(HorizontalGroup(Label("loss", classes="name"), LossSelect(None, name, id="loss-0", classes="loss"),
                                         classes="select-row"))
-            target = (t.targets or {}).get(outputs[0], "digit") if outputs else "digit"
+            target = (t.targets or {}).get(outputs[0], default) if outputs else default
             rows.append(HorizontalGroup(Label("target", classes="name"),
-                                        TargetSelect(outputs[0] if outputs else None, target, id="target-0"),
+                                        TargetSelect(outputs[0] if outputs else None, target, dataset, id="target-0"),
                                         classes="select-row"))
             return rows
         for i, output in enumerate(outputs):
@@ -112,7 +119,8 @@ class SettingsPanel(VerticalGroup):
                                         LossSelect(output, name, id=f"loss-{i}", classes="loss"),
                                         classes="select-row"))
             rows.append(HorizontalGroup(Label("  target", classes="name"),
-                                        TargetSelect(output, (t.targets or {}).get(output, "digit"), id=f"target-{i}"),
+                                        TargetSelect(output, (t.targets or {}).get(output, default), dataset,
+                                                     id=f"target-{i}"),
                                         classes="select-row"))
             editor = FieldEditor(LOSS_WEIGHT_FIELD, (t.loss_weights or {}).get(output, 1.0), show_hint=False,
                                  label="  weight", id=f"weight-{i}", classes="weight")
@@ -182,7 +190,7 @@ class SettingsPanel(VerticalGroup):
             outputs = doc.outputs
             for select in self.query(TargetSelect).results(TargetSelect):
                 output = select.output if select.output is not None else (outputs[0] if outputs else None)
-                value = (t.targets or {}).get(output, "digit")
+                value = (t.targets or {}).get(output, default_rule(doc.preset.data.dataset))
                 if select.value != value:
                     with select.prevent(Select.Changed):
                         select.value = value

@@ -188,7 +188,8 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         lr = t.optimizer.config.get("learning_rate")
         opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g})" if lr is not None else "")
         loss = t.loss if isinstance(t.loss, str) else ", ".join(f"{k}: {v}" for k, v in t.loss.items())
-        text = (f"{OK_MARK} Ready to train: {report.total_params:,} params; loss {loss}; {opt}; "
+        on = f" on {_data_text(check)}" if check.sizes is not None else ""
+        text = (f"{OK_MARK} Ready to train{on}: {report.total_params:,} params; loss {loss}; {opt}; "
                 f"batch {t.batch_size}, {t.epochs} epoch{'s' if t.epochs != 1 else ''}")
         if t.early_stopping:
             es = t.early_stopping
@@ -214,6 +215,8 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         if row.fix:
             text += f"\n  Fix: {row.fix}"
         return text
+    if check.data_error:
+        return f"{ERROR_MARK} Data: {check.data_error}\n  Fix: press o and set the data set's file (or another data set)."
     if check.input_error:
         return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: press i to change the input shape."
     if check.empty:
@@ -222,6 +225,13 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         return (f"{ERROR_MARK} {check.settings_error[:1].upper()}{check.settings_error[1:]}\n"
                 "  Fix: press o for the loss panel (outputs: O on a layer).")
     return f"{ERROR_MARK} {check.problem}"
+
+
+def _data_text(check: CheckResult) -> str:
+    """'MNIST (28x28, 10 classes)', 'spiral (2 values, 2 classes)', 'train.csv (784 values, ? classes)'."""
+    sizes = check.sizes
+    classes = "?" if sizes.classes is None else sizes.classes
+    return f"{sizes.title} ({sizes.shape_text()}, {classes} classes)"
 
 
 def stack_view(doc: PresetDocument) -> StackView:

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from ...engine.model import Model
 from ...engine.probe import Inspection, RunInspector, WeightSnapshot
 from ...engine.training import Dataset
-from ...preset.datasets import images_as_input, load_arrays
+from ...preset.datasets import load_arrays, samples_as_input
 from ...preset.preset import Preset
 from ..common.base import Page
 from .inside_view import InsideView
@@ -64,7 +64,7 @@ class InsideScreen(Page):
     def _load(self, snapshot: WeightSnapshot) -> None:
         try:
             arrays = self.arrays if self.arrays is not None else load_arrays(self.preset, self.data_dir)
-            test = Dataset(images_as_input(arrays.x_test, self.preset.model.input_shape), [])
+            test = Dataset(samples_as_input(arrays.x_test, self.preset.model.input_shape), [])
             samples = test_samples(self.preset, self.model, arrays, test)
             inspection = RunInspector(self.model, None, test.x[:PROBE_IMAGES]).inspect(snapshot)
         except Exception as exc:  # noqa: BLE001 - a missing data set is a line on the screen, not a crash

@@ -59,14 +59,17 @@ class InsideSamples:
 def test_samples(preset: Preset, model: Model, arrays, test: Dataset) -> InsideSamples:
     """The test images of a run, judged on the model's first output that has classes (the digit)."""
     digits = np.asarray(arrays.y_test)
-    plans = output_plans(preset.training, model)
-    judged = [p for p in plans if p.rule.classes > 0]
+    plans = output_plans(preset.training, model, preset.data.dataset, arrays.num_classes)
+    judged = [p for p in plans if p.rule.classes]
     if not judged:
         return InsideSamples(test.x, digits, None, digits.astype(np.int64), tuple(str(d) for d in range(10)),
                              arrays.x_test)
     plan = judged[0]
-    others = tuple((p.name, p.rule.classes_of(digits), p.rule.class_names) for p in judged[1:])
-    return InsideSamples(test.x, digits, plan.name, plan.rule.classes_of(digits), plan.rule.class_names,
+
+    def names(p):  # the label's classes by the data set's names (Fashion-MNIST's T-shirt/top, ...)
+        return arrays.names() if p.rule.name == "label" else p.rule.class_names
+    others = tuple((p.name, p.rule.classes_of(digits), names(p)) for p in judged[1:])
+    return InsideSamples(test.x, digits, plan.name, plan.rule.classes_of(digits), names(plan),
                          arrays.x_test, others=others)
 
 

@@ -2,7 +2,7 @@
 
 ::
 
-    Training "mnist" · 407,050 params · rmsprop lr 0.001 · batch 128 · 54,000 images      ❚❚ paused at epoch 2, batch 13
+    Training "mnist" on MNIST 28x28, 10 classes, 54,000 train · 407,050 params · rmsprop lr 0.001 · batch 128   ❚❚ paused
     Epoch 2/5 batch 13/422         ━━━━━━━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━  41%          31.2k samples/s
 
 The head owns what it shows: the run's facts (``info``), the newest snapshot, the loading text, the
@@ -30,8 +30,8 @@ def title_text(preset_name: str, info) -> Text:
     if info is None:
         return Text.assemble(("Training ", "bold"), (f'"{preset_name}"', "bold"))
     return Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
-                         (f" · {info.total_params:,} params · {info.optimizer} lr {info.learning_rate:g} · batch "
-                          f"{info.batch_size} · {info.n_train:,} images", "dim"))
+                         (f" on {info.data_text or f'{info.n_train:,} samples'} · {info.total_params:,} params · "
+                          f"{info.optimizer} lr {info.learning_rate:g} · batch {info.batch_size}", "dim"))
 
 
 def state_text(phase: Phase, snapshot, loading_text: str, result) -> Text:

@@ -2,6 +2,8 @@
 
 Digits are drawn with half blocks: each text cell shows two pixel rows, the upper one as the
 foreground of '▀' and the lower one as its background, so a 28x28 image takes 28 columns x 14 rows.
+A run on 2-D points shows the test points on the plane of its decision boundary instead, the
+misclassified ones marked.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ..boundary.widget import DecisionBoundary
 from ..common.css import tcss
 from .summary import summary_text
 
@@ -147,10 +150,12 @@ class TrainingResults(VerticalScroll):
         yield TrainingConfusion(id="results-matrix")
         yield Static("", id="results-digits-title")
         yield Container(id="results-digits")
+        yield DecisionBoundary(note="test set", id="results-plane")
 
     def on_mount(self) -> None:
         self.query_one("#results-matrix-title").display = False
         self.query_one("#results-digits-title").display = False
+        self.query_one("#results-plane").display = False
 
     def on_resize(self) -> None:
         self._fit_grid()
@@ -166,6 +171,7 @@ class TrainingResults(VerticalScroll):
         self.query_one("#results-digits-title").display = False
         self.query_one(TrainingConfusion).show(None, ())
         self.query_one("#results-digits").remove_children()
+        self.query_one("#results-plane").display = False
 
     def show(self, result, n_test: int = 0) -> None:
         """Fill in from a run_facts.RunResult (``n_test``: the test images, when it has no confusion matrix)."""
@@ -177,7 +183,16 @@ class TrainingResults(VerticalScroll):
         grid = self.query_one("#results-digits")
         grid.remove_children()
         title = self.query_one("#results-digits-title", Static)
-        if has_matrix and result.misclassified:
+        plane = self.query_one("#results-plane", DecisionBoundary)
+        plane.display = has_matrix and result.boundary is not None
+        if plane.display:
+            names = tuple(result.class_names)
+            plane.class_names = names if len(names) == 2 else plane.class_names
+            plane.frame = result.boundary
+            title.update(f"Test points on the plane: {result.test_errors:,} misclassified (✕) of "
+                         f"{len(result.boundary.labels):,}")
+            title.display = True
+        elif has_matrix and result.misclassified:
             shown = len(result.misclassified)
             title.update(f"Misclassified test images: the first {shown} of {result.test_errors:,}")
             title.display = True

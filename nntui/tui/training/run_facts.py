@@ -49,6 +49,9 @@ class RunInfo:
     continued: bool
     steps_per_epoch: int
     acc_key: str | None
+    data_text: str = ""  # 'MNIST 28x28, 10 classes, 54,000 train'
+    boundary: bool = False  # whether the run's snapshots carry a decision boundary (2-D input, 2 classes)
+    class_names: tuple = ()  # the data set's classes
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Snapshot:
     eval_total: int = 0
     paused: bool = False
     curves: Curves | None = None
+    boundary: object = None  # a BoundaryFrame (2-D runs), taken by the worker between batches
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class RunResult:
     test_errors: int = 0
     curves: Curves | None = None
     snapshot: Snapshot | None = None
+    boundary: object = None  # 2-D runs: a BoundaryFrame of the test points (misclassified marked), not images
 
 
 def layer_text(layer) -> str:

@@ -9,7 +9,7 @@ posts messages (:mod:`.messages`). The screen routes them to widgets that own wh
 
 Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
 from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs, escape/b back to the builder.
+(:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back to the builder.
 
 The trained model stays on the app after the screen closes: ``app.trained`` is a
 :class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
@@ -36,6 +36,7 @@ from ...preset.weights_file import WeightsError
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
@@ -85,6 +86,7 @@ class TrainingScreen(Screen):
         Binding("1", "tab('tab-live')", "Curves", show=False),
         Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
         Binding("3", "tab('tab-results')", "Results", show=False),
+        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
     ]
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
@@ -124,7 +126,7 @@ class TrainingScreen(Screen):
         self._head = TrainingHead(self.preset.name, deterministic=self.deterministic, id="training-head")
         self._notice = TrainingNoticeLine(id="training-notice")
         self._table = TrainingEpochTable(deterministic=self.deterministic, id="training-epochs")
-        self._results = TrainingResults(id="training-results")
+        self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
         yield self._head
@@ -139,12 +141,15 @@ class TrainingScreen(Screen):
                 yield self._anatomies[1]
             with TabPane("Results", id="tab-results"):
                 yield self._results
+            with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
+                yield self._boundary
         yield Footer()
 
     def on_mount(self) -> None:
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self._layout_for(self.size.width, self.size.height)
+        self._tabs.hide_tab("tab-boundary")
         previous = getattr(self.app, APP_ATTRIBUTE, None)
         if not isinstance(previous, TrainedState) or not self.continue_training or not previous.matches(self.preset):
             previous = None
@@ -221,9 +226,12 @@ class TrainingScreen(Screen):
         self.phase = Phase.PAUSING if self.control is not None and self.control.paused else Phase.RUNNING
         self._curves.set_acc_key(self.info.acc_key)
         self._table.show_epochs(message.rows, self.info.acc_key)
-        for anatomy in self._anatomies:
-            anatomy.set_info(self.info)
+        for pane in (*self._anatomies, self._boundary):
+            pane.set_info(self.info)
         self._curves.show(message.curves)
+        if self.info.boundary:  # a 2-D model: Playground's main picture first
+            self._tabs.show_tab("tab-boundary")
+            self._tabs.active = "tab-boundary"
         self._pace.run_shown(time.perf_counter())
         if self.info.continued:
             self._notice.say(f"Continuing from the weights trained so far ({self.info.initial_epoch} epoch"
@@ -235,6 +243,7 @@ class TrainingScreen(Screen):
     def on_training_progress(self, message: msg.TrainingProgress) -> None:
         s = message.snapshot
         self.snapshot = s
+        self._boundary.offer(s)
         now = time.perf_counter()
         self._head.show_snapshot(s)
         if s.paused:
@@ -286,6 +295,7 @@ class TrainingScreen(Screen):
         self.control = None
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self._boundary.offer(result.snapshot)
             for anatomy in self._anatomies:
                 anatomy.show(result.snapshot)
         self._head.show_result(result)
@@ -310,8 +320,8 @@ class TrainingScreen(Screen):
         allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
         if allowed is not None:
             return allowed
-        if action == "tab" and parameters and parameters[0] == "tab-anatomy":
-            return self.has_class("-compact")
+        if action == "tab" and parameters:  # the anatomy's tab when compact, the boundary's for 2-D models
+            return not self._tabs.get_tab(parameters[0]).has_class("-hidden")
         return True
 
     def action_pause(self) -> None:

@@ -29,6 +29,7 @@ from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, R
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
+from ...preset.data_source import data_sizes, sample_noun
 from ...preset.datasets import load_arrays
 from ...preset.errors import PresetError, RunError
 from ...preset.format import download_size
@@ -38,6 +39,7 @@ from ...preset.run import RunData, RunSetup, prepare_run
 from ..common.live_history import LiveHistory
 from ..common.trained_state import TrainedState
 from . import messages as msg
+from .boundary_probe import BoundaryProbe
 from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
 
@@ -49,8 +51,7 @@ READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the fi
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 
 LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
-CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"],
-               "greater_than_4": ["0-4", "5-9"]}
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"], "greater_than_4": ["0-4", "5-9"]}
 
 
 Post = Callable[[object], object]
@@ -90,6 +91,7 @@ class TrainingJob:
         self._last_val_seconds = 0.0
         self._last_batch = None
         self._batch_size = preset.training.batch_size
+        self._probe: BoundaryProbe | None = None
 
     # -- entry point
     def run(self, post: Post) -> None:
@@ -104,7 +106,7 @@ class TrainingJob:
     def _run(self) -> None:
         preset, ctl = self.preset, self.control
         if self.data is None:
-            self._post(msg.TrainingLoading("Loading MNIST…"))
+            self._post(msg.TrainingLoading(f"Loading {data_sizes(preset).title}…"))
             arrays = self.arrays if self.arrays is not None else load_arrays(
                 preset, self.data_dir, progress=self._download_progress)
             if ctl.closed:
@@ -171,12 +173,14 @@ class TrainingJob:
         activation = out_layer.config.get("activation") if getattr(out_layer, "activation_is_final", True) else None
         loss = plans[0].loss
         target = f"{plans[0].rule.name}, {LOSS_TARGETS.get(loss.target, loss.target)}"
-        lr = trainer.optimizer.learning_rate
+        lr, sizes = trainer.optimizer.learning_rate, data.sizes
+        data_text = f"{sample_noun(sizes, len(data.train))}, {sizes.shape_text()}, {sizes.classes} classes"
         return RunInfo(preset.name, layers, report.total_params, tuple(preset.model.input_shape), tuple(out_shape),
                        activation, loss.name if len(plans) == 1 else f"{len(plans)} losses", target,
                        preset.training.optimizer.type, lr, preset.training.batch_size, len(data.train),
                        len(data.val) if data.val is not None else 0, len(data.test), str(data.arrays.source),
-                       initial, epochs, state.trained, steps, state.history.acc_key)
+                       initial, epochs, state.trained, steps, state.history.acc_key, data_text,
+                       self._probe is not None, sizes.names() or ())
 
     # -- training
     def _train(self, setup: RunSetup, state: TrainedState, data: RunData) -> None:
@@ -190,6 +194,7 @@ class TrainingJob:
         past = [dict(logs) for _, logs, _ in state.history.rows] if initial else None
         run = setup.fit(data, epochs, initial_epoch=initial, history=past, keep_test_predictions=True)
         steps = run.steps_per_epoch
+        self._probe = BoundaryProbe.for_run(setup, data)
         history = state.history
         history.epochs = epochs
         info = self._info(setup, state, data, initial, epochs, steps)
@@ -336,8 +341,9 @@ class TrainingJob:
         worker waited only for the handler, 1.04 when it waits for the frame.
         """
         sloss, sacc = history.smoothed()
+        boundary = self._probe.take(time.perf_counter(), force=paused) if self._probe is not None else None
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
-                             curves=history.snapshot())
+                             curves=history.snapshot(), boundary=boundary)
         drawn = None if paused or self.frame_wait <= 0 else threading.Event()
         posted = time.perf_counter()
         self._post(msg.TrainingProgress(self._snap, drawn))
@@ -370,29 +376,30 @@ class TrainingJob:
 
     def _result(self, ended: RunEnded, data: RunData, state: TrainedState, plans) -> RunResult:
         curves = state.history.snapshot()
-        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves)
-        preds = ended.test_predictions
-        y_test = getattr(data.arrays, "y_test", None)
-        if not preds or y_test is None:
+        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves, boundary=final)
+        preds, y_test = ended.test_predictions, data.arrays.y_test
+        if not preds:
             return RunResult(ended, curves=curves, snapshot=snap)
-        index = next((i for i, p in enumerate(plans) if p.rule.classes > 0), None)
+        index = next((i for i, p in enumerate(plans) if p.rule.classes != 0), None)
         if index is None or index >= len(preds):
             return RunResult(ended, curves=curves, snapshot=snap)
         rule = plans[index].rule
+        k = rule.classes or data.sizes.classes
         true = rule.classes_of(np.asarray(y_test))
         pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
-        k = rule.classes
         cm = confusion_matrix(true, pred, k)
-        names = tuple(CLASS_NAMES.get(rule.name, [str(i) for i in range(k)]))
+        names = tuple(data.sizes.names() if rule.name == "label" else CLASS_NAMES.get(rule.name, map(str, range(k))))
         wrong = np.flatnonzero(pred != true)
-        images = getattr(data.arrays, "x_test", None)
+        boundary = None  # 2-D runs: the test points on the plane instead of images
+        if self._probe is not None and index == self._probe.index:
+            boundary = self._probe.test_frame(data.test.x, true, pred)
         picked = []
-        for j in wrong[:MAX_MISCLASSIFIED]:
-            digit = int(y_test[j])
-            t_text = names[true[j]] if rule.name == "digit" else f"{names[true[j]]} ({digit})"
-            picked.append((np.asarray(images[j]) if images is not None else None, t_text,
+        for j in wrong[:MAX_MISCLASSIFIED] if boundary is None else ():
+            t_text = names[true[j]] if rule.name in ("digit", "label") else f"{names[true[j]]} ({int(y_test[j])})"
+            picked.append((np.asarray(data.arrays.x_test[j]), t_text,
                            names[min(max(pred[j], 0), k - 1)], int(j)))
-        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap)
+        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap, boundary)
 
 
 def _is_user_error(exc: Exception) -> bool:
