@@ -206,10 +206,8 @@ class TrainingScreen(Screen):
 
     def _checkpoint_dir(self) -> str | None:
         """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
-        if self.checkpoint_dir:
-            return self.checkpoint_dir
         document = getattr(self.app, "document", None)
-        return getattr(document, "checkpoint_dir", None) or None
+        return self.checkpoint_dir or getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:

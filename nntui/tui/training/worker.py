@@ -5,8 +5,8 @@ up with :func:`nntui.preset.run.prepare_run` (the one run setup the headless CLI
 model, or the previous run's) and consumes the engine's one generator; between two ``next()`` calls
 it asks :class:`~nntui.tui.training.run_control.RunControl` whether to go on, so pausing is simply
 not calling ``next()``. It never touches a widget: it only posts the messages of
-:mod:`nntui.tui.training.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
-cumulative snapshot, never one message per batch).
+:mod:`nntui.tui.training.messages`, at most one cumulative snapshot per ``PROGRESS_INTERVAL`` while
+batches stream (fewer when frames are slow, see :mod:`.pacing`).
 
 What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState`, stored by the screen
 on ``app.trained``. A later TrainingScreen for a preset whose model spec is equal continues from its
@@ -40,12 +40,11 @@ from ..common.live_history import LiveHistory
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .boundary_probe import BoundaryProbe
+from .pacing import snapshot_gap
 from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
-FRAME_BUDGET = 0.03  # ... or longer: the worker waits for the screen's frames at most this share of the time
-MAX_INTERVAL = 0.5  # ... but never longer than this
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
 READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
 MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
@@ -67,18 +66,12 @@ class TrainingJob:
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
                  frame_wait: float | None = None, checkpoint_dir=None, threads=None):
-        self.preset = preset
-        self.data_dir = data_dir
-        self.control = control
-        self.previous = previous
-        self.data = data
-        self.arrays = arrays
-        self.interval = interval
-        self._gap = interval  # seconds until the next snapshot: the interval, longer when frames are slow
+        self.preset, self.data_dir, self.control, self.previous = preset, data_dir, control, previous
+        self.data, self.arrays, self.interval = data, arrays, interval
+        self._gap = interval  # seconds to the next snapshot: the interval, longer when frames are slow
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
-        self.threads = threads  # a ThreadSetting; None: NNTUI_THREADS or the engine's choice
-        self._checkpoint_failed = False
+        self.threads, self._checkpoint_failed = threads, False  # a ThreadSetting (None: the default)
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
         # live fields
@@ -336,9 +329,8 @@ class TrainingJob:
         """Post the snapshot; while training, wait (at most FRAME_WAIT) until the screen has drawn it.
 
         Drawing is pure Python on the UI thread; run while this thread trains, it competes for the GIL
-        and for the cores BLAS is using, which costs the epoch more than the drawing itself. Measured
-        on the mnist preset (benchmarks/app_vs_headless.py, 6 rounds): app/headless 1.14 when the
-        worker waited only for the handler, 1.04 when it waits for the frame.
+        and for the cores BLAS is using, which costs the epoch more than the drawing itself
+        (benchmarks/app_vs_headless.py: 1.14 waiting only for the handler, 1.04 for the frame).
         """
         sloss, sacc = history.smoothed()
         boundary = self._probe.take(time.perf_counter(), force=paused) if self._probe is not None else None
@@ -350,10 +342,7 @@ class TrainingJob:
         if drawn is not None:
             drawn.wait(self.frame_wait)
         self._last_post = time.perf_counter()
-        # a slow frame (a loaded machine) spaces the next snapshot out: waiting for frames stays within
-        # FRAME_BUDGET of the training time
-        waited = (self._last_post - posted) / FRAME_BUDGET
-        self._gap = min(max(self.interval, waited), max(self.interval, MAX_INTERVAL))
+        self._gap = snapshot_gap(self.interval, self._last_post - posted)  # slow frames: fewer snapshots
 
     def _evaluate_after_stop(self, trainer: Trainer, data: RunData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""
