@@ -6,7 +6,7 @@ Run by hand (never by the test suite), from the repository root:
         [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet] [--inside]
 
 Both sides train through the engine's one generator (``Trainer.fit``) on the same arrays, in the same
-process, alternating headless/app so that the machine's noise hits both alike:
+process, alternating headless/app (and which goes first) so that the machine's noise hits both alike:
 
 * headless: what ``nntui --headless`` does (build, make_trainer, make_datasets, iterate the run into
   a live ProgressReporter writing to a buffer);
@@ -128,12 +128,35 @@ def make_app(preset, arrays, size):
     return App(preset)
 
 
+WAITS = {"snapshots": 0, "waited": 0.0}  # the app's last run: snapshots posted, seconds the worker waited for frames
+
+
 async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | None = None, layer: int = 1) -> list[float]:
     """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch.
 
     ``inside``: open the Inside tab as soon as the screen is there, on ``layer`` (``refreshes`` gets what
     each of its inspections cost the inspector thread, the number shown and what each cost the UI thread).
+    Also counts, in WAITS, the snapshots the worker posted and how long it waited for their frames.
     """
+    from nntui.tui.training.worker import TrainingJob
+
+    WAITS.update(snapshots=0, waited=0.0)
+    post_snapshot = TrainingJob._post_snapshot
+
+    def counted(job, history, **kw):
+        start = time.perf_counter()
+        post_snapshot(job, history, **kw)
+        WAITS["snapshots"] += 1
+        WAITS["waited"] += time.perf_counter() - start
+
+    TrainingJob._post_snapshot = counted
+    try:
+        return await _in_app(preset, arrays, size, inside, refreshes, layer)
+    finally:
+        TrainingJob._post_snapshot = post_snapshot
+
+
+async def _in_app(preset, arrays, size, inside, refreshes, layer) -> list[float]:
     from nntui.tui.training.inside_tab import InsideTab
     from nntui.tui.training.screen import TrainingScreen
 
@@ -243,12 +266,18 @@ def main() -> None:
         load = os.getloadavg()[0]
         if load > 1.5:
             print(f"(load average {load:.1f}: other processes share the CPU; figures are noisy)", flush=True)
-        h = headless(preset, arrays)
-        a = asyncio.run(in_app(preset, arrays, size))
+        if r % 2 == 0:  # alternating which goes first
+            h = headless(preset, arrays)
+            a = asyncio.run(in_app(preset, arrays, size))
+        else:
+            a = asyncio.run(in_app(preset, arrays, size))
+            h = headless(preset, arrays)
         head += h
         app += a
         rounds.append((h, a))
-        line = f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h) + " | app " + " ".join(f"{s:.3f}" for s in a)
+        line = (f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h) + " | app " + " ".join(f"{s:.3f}" for s in a)
+                + f" ({WAITS['snapshots']} snapshots, the worker waited {WAITS['waited']:.2f} s for their frames"
+                f" = {WAITS['waited'] / max(sum(a), 1e-9):.1%} of the training time)")
         if args.inside:
             i = asyncio.run(in_app(preset, arrays, size, inside=True, refreshes=refreshes, layer=args.inside_layer))
             inside_rounds.append((h, i))

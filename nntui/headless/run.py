@@ -29,6 +29,7 @@ from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
 from ..preset.records import checkpoint_lines, event_record, interrupted_record, layers_record
 from ..preset.run import RunSetup, prepare_run
+from ..preset.thread_setting import ThreadSetting
 from ..preset.weights_file import save_weights
 from .metrics_file import MetricsWriter
 from .progress import ProgressReporter
@@ -55,6 +56,7 @@ class Options:
     resume: str | None = None
     export_keras: str | None = None
     inspect: bool = False
+    threads: ThreadSetting | None = None  # --threads / NNTUI_THREADS (None: NNTUI_THREADS or the engine)
 
 
 @contextmanager
@@ -123,7 +125,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     """Train ``preset`` headless, printing to ``out``/``err`` (default: the current stdout/stderr); the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
     check_run_outputs(opts)
-    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint)
+    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint, threads=opts.threads)
     metrics_lines = []
     if checkpoint is not None:
         previous = Path(opts.resume) / "metrics.jsonl"
@@ -135,7 +137,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     resumed = f", resuming after epoch {setup.initial_epoch}" if checkpoint is not None else ""
     samples = sample_noun(data.sizes, len(data.train))
     out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {samples}'
-              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}\n")
+              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}; {setup.threads.describe()}\n")
     live = out.isatty()
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None

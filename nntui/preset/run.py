@@ -32,6 +32,7 @@ from .errors import RunError
 from .fixes import find_fixes
 from .memory import available_memory, estimate, refusal
 from .preset import Preset
+from .thread_setting import ThreadSetting, choose_threads
 from .weights_file import load_weights
 
 
@@ -50,8 +51,8 @@ class RunData:
 @dataclass(frozen=True)
 class RunSetup:
     """A run ready to start: the checked model and its report, the compiled trainer, the output plans,
-    the early stopping (None when off) and, for a restored checkpoint, the epochs done, their logs and the
-    changes of the learning rate by hand."""
+    the early stopping (None when off), for a restored checkpoint the epochs done, their logs and the
+    changes of the learning rate by hand, and the BLAS threads the run uses (the trainer's ``threads``)."""
 
     preset: Preset
     model: Model
@@ -63,6 +64,7 @@ class RunSetup:
     history: list[dict] | None = None
     learning_rate_changes: list[dict] | None = None
     sizes: DataSizes | None = None
+    threads: ThreadSetting = ThreadSetting()
 
     @property
     def acc_key(self) -> str | None:
@@ -125,13 +127,16 @@ def check_memory(preset: Preset, model: Model, sizes: DataSizes | None = None) -
 
 
 def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer | None = None,
-                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None) -> RunSetup:
+                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None,
+                threads: ThreadSetting | None = None) -> RunSetup:
     """Everything a run of ``preset`` needs but the data.
 
     ``model`` and ``trainer`` continue from earlier ones (default: built fresh from the preset, seeded);
     ``memory`` refuses a run that cannot fit; ``weights`` is a .npz file to start from; ``checkpoint``
-    a loaded checkpoint to continue exactly.
+    a loaded checkpoint to continue exactly; ``threads`` the BLAS threads (default: ``NNTUI_THREADS``
+    when set, else the engine's choice), set on the trainer, a continued one too.
     """
+    threads = threads if threads is not None else choose_threads()
     model = model if model is not None else build_model(preset.model)
     sizes = data_sizes(preset)
     report = full_check(preset, model, sizes)
@@ -140,6 +145,7 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     if memory:
         check_memory(preset, model, sizes)
     trainer = trainer if trainer is not None else make_trainer(preset, model)
+    trainer.threads = threads.count
     if weights:
         load_weights(model, weights)
     t = preset.training
@@ -150,4 +156,5 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
         history = checkpoint.meta.get("history", [])
         changes = checkpoint.learning_rate_changes
     plans = tuple(output_plans(t, model, preset.data.dataset, sizes.classes))
-    return RunSetup(preset, model, report, trainer, plans, early, initial_epoch, history, changes, sizes)
+    return RunSetup(preset, model, report, trainer, plans, early, initial_epoch, history, changes, sizes,
+                    threads)

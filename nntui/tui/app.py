@@ -25,7 +25,6 @@ from ..preset.epoch_time import measure_speed
 from ..preset.loader import builtin_dirs
 from ..preset.preset import Preset
 from .builder.commands import builder_commands
-from .builder.help_keys import builder_help
 from .builder.screen import BuilderScreen
 from .common.help import HelpScreen, Sections, binding_rows
 from .common.safe_lists import guard_command_palette
@@ -61,7 +60,8 @@ class NntuiApp(App[int]):
     def __init__(self, preset: Preset, data_dir: str | os.PathLike | None = None, *,
                  cursor_blink: bool = True, cwd: str | os.PathLike | None = None, typeahead: bool = True,
                  training_screen: Callable[[Preset, Any], Screen] | None = None,
-                 speed_probe: Callable[..., float | None] | None = measure_speed, draw_weights: str | None = None):
+                 speed_probe: Callable[..., float | None] | None = measure_speed, draw_weights: str | None = None,
+                 threads=None):
         super().__init__()
         self.typeahead = TypeAhead(self) if typeahead else None
         self.document = PresetDocument(preset, builtin=is_builtin(preset.path))
@@ -74,6 +74,9 @@ class NntuiApp(App[int]):
         #: Times a preset's training steps on this machine (samples/s) for the builder's estimate of an
         #: epoch's time; called in a worker thread. None: no estimate (tests)
         self.speed_probe = speed_probe
+        #: The BLAS threads of the app's runs (a ThreadSetting from --threads / NNTUI_THREADS; None:
+        #: NNTUI_THREADS or the engine's choice, read by the run setup)
+        self.threads = threads
         #: The model trained last (the training screen's TrainedState); the next run continues from
         #: it while the model spec is unchanged. Loading weights or a checkpoint sets it too.
         self.trained = None
@@ -96,6 +99,20 @@ class NntuiApp(App[int]):
         self.start_note = (f"starts from the weights in {path}", state)
         open_draw(self, self.document.snapshot(), state.model, about=f"from {path}",
                   data_dir=self.data_dir)
+
+    def on_ready(self) -> None:
+        # Textual draws the first frames inside its start-up batch and drops them, then writes only the
+        # widgets refreshed since: the totals and the status line (refreshed inside the batch) appeared
+        # several frames late. Refreshing every widget once the batch is over makes the first frame
+        # written a whole one.
+        self.screen.query("*").refresh()
+
+    def update_styles(self, node, animate: bool = True) -> None:
+        # Textual restyles a widget at each class change, even before it is mounted (a Button's
+        # compact=True in its __init__); mounting styles it anyway, so skip nodes not in the DOM yet
+        if node is not self and not node.is_attached:
+            return
+        super().update_styles(node, animate)
 
     async def on_event(self, event: events.Event) -> None:
         # keys that arrive while the app is still reacting to the previous one wait their turn
@@ -191,6 +208,8 @@ class NntuiApp(App[int]):
         """
         everywhere = binding_rows(self.BINDINGS)
         if screen is None or isinstance(screen, BuilderScreen):
+            from .builder.help_keys import builder_help  # imported here: it imports every dialog, for their keys
+
             return builder_help(BuilderScreen.BINDINGS, everywhere)
         own = getattr(screen, "help_sections", None)
         if callable(own):
@@ -224,9 +243,11 @@ class NntuiApp(App[int]):
             yield from builder_commands(screen)
 
 
-def run_app(preset: Preset, data_dir: str | os.PathLike | None = None, draw_weights: str | None = None) -> int:
-    """Run the app on the builder with ``preset`` (the Draw pad over it with ``draw_weights``); the exit code."""
-    app = NntuiApp(preset, data_dir, draw_weights=draw_weights)
+def run_app(preset: Preset, data_dir: str | os.PathLike | None = None, *, threads=None,
+            draw_weights: str | None = None) -> int:
+    """Run the app on the builder with ``preset`` (its runs on ``threads``, a ThreadSetting; the Draw pad over
+    it with ``draw_weights``); the exit code."""
+    app = NntuiApp(preset, data_dir, threads=threads, draw_weights=draw_weights)
     result = app.run()
     if app.return_code not in (None, 0):
         return int(app.return_code)

@@ -13,16 +13,19 @@ the buttons in :mod:`~nntui.tui.builder.action_bar`, the command palette's entri
 
 from __future__ import annotations
 
+from textual import events
 from textual.actions import parse
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from ...preset.document import PresetDocument
-from ...preset.keras_code import keras_code
+from ..common.breakpoints import set_breakpoint_classes
 from ..common.field_editor import FieldEditor
+from ..common.steady_footer import SteadyFooter
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .bindings import BUILDER_BINDINGS
 from .graph_view import GraphView
@@ -52,21 +55,30 @@ class BuilderScreen(Screen):
     graph_mode: var[bool] = var(False, init=False)
     #: which side-panel buttons are enabled; a change refreshes the footer's keys too
     availability: var[Availability | None] = var(None, bindings=True)
+    _shown_once = False  # whether the screen has been resumed (shown) before
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        set_breakpoint_classes(self)  # -wide now: the widgets below are styled once, not again at the first resize
+        # the view now (watchers run from on_mount): the totals and the status line bound to it show it in the
+        # first frame instead of the next
+        view = stack_view(self.doc)
+        self.set_reactive(BuilderScreen.view, view)
         yield Header(icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="stack-pane"):
                 yield StackTable(id="stack")
                 yield GraphView(id="graph")
-                yield TotalsBar(id="totals").data_bind(BuilderScreen.view)
+                yield TotalsBar(view, id="totals").data_bind(BuilderScreen.view)
             with VerticalScroll(id="side"):
                 yield ActionBar(id="actions").data_bind(BuilderScreen.availability)
                 yield LayerDetails(id="details")
-                yield SettingsPanel(id="training")
-        yield StatusLine(id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
-        yield Footer(compact=True)
+                # the longest part of the screen, mounted just after the first frame (Textual's Lazy)
+                settings = SettingsPanel(id="training")
+                settings.border_title = "Loss, optimizer, training (o)"
+                yield Lazy(settings)
+        yield StatusLine(view, id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.table.border_title = "Layers"
@@ -75,7 +87,6 @@ class BuilderScreen(Screen):
         graph.border_subtitle = "g: table · b branch · m merge · O output"
         graph.display = False
         self.query_one("#details").border_title = "Selected"
-        self.query_one("#training").border_title = "Loss, optimizer, training (o)"
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
         self.show_document()
 
@@ -148,7 +159,12 @@ class BuilderScreen(Screen):
             return f"The model is not ready: {view.check.problem}"
         return None
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # runs before Screen's own handler: the first time, the widgets were styled as they mounted a
+        # moment ago, so Textual's restyle of the whole screen (a third of the start-up) is skipped
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
         # back from the training screen or a dialog: what the next run starts from may have changed
         if self.view is not None:
             self.start_note = self.app.start_weights_note()
@@ -295,7 +311,7 @@ class BuilderScreen(Screen):
 
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
-            panel = self.query_one("#training", SettingsPanel)
+            panel = self.query_one("#training", SettingsPanel)  # mounted by now: keys wait for the first frame
             panel.query("#losses Select").first().focus()  # the loss (the data set is above it)
             panel.scroll_visible()
         else:
@@ -304,6 +320,7 @@ class BuilderScreen(Screen):
 
     # ------------------------------------------------------------------ other screens and files
     def action_keras(self) -> None:
+        from ...preset.keras_code import keras_code
         from .keras_code import KerasCodeScreen
         from .keras_export import ExportKerasScreen, export_source
         preset, view = self.doc.snapshot(), self.view

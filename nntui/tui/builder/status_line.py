@@ -44,8 +44,12 @@ class StatusLine(Static):
             super().__init__()
             self.key, self.samples_per_second = key, samples_per_second
 
-    def __init__(self, **kwargs):
-        super().__init__("", markup=False, **kwargs)
+    def __init__(self, view: StackView | None = None, **kwargs):
+        # the first view's status at once: the first frame shows it (the binding updates it afterwards)
+        super().__init__(view.status if view is not None else "", markup=False, **kwargs)
+        if view is not None:
+            self.set_class(view.ready, "-ready", update=False)
+            self.set_class(not view.ready, "-error", update=False)
         self._speeds: dict[tuple, float] = {}
 
     def watch_view(self) -> None:

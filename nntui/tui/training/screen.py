@@ -182,7 +182,8 @@ class TrainingScreen(Screen):
         self._inside.new_run(tap := InsideTap())
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
                           arrays=self.arrays, interval=self.interval, tap=tap,
-                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app))
+                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app),
+                          threads=getattr(self.app, "threads", None))  # the app's --threads / NNTUI_THREADS
         self._work(job)
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)

@@ -4,7 +4,8 @@ The job loads the data, sets the run up with :func:`nntui.preset.run.prepare_run
 setup too) and consumes the engine's one generator; between two ``next()`` calls it asks
 :class:`~nntui.tui.training.run_control.RunControl` whether to go on (pausing is not calling ``next()``)
 and hands the event to the Inside tab's :class:`~.inside_tap.InsideTap`. It never touches a widget:
-it posts :mod:`nntui.tui.training.messages`, at most ``PROGRESS_INTERVAL`` apart while batches stream.
+it posts :mod:`nntui.tui.training.messages`, at most ``PROGRESS_INTERVAL`` apart while batches stream
+(fewer when frames are slow, see :mod:`.pacing`).
 
 What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState` on ``app.trained``; a
 later TrainingScreen for an equal model spec continues from its weights (and its optimiser state when
@@ -38,6 +39,7 @@ from ..common.trained_state import TrainedState
 from . import messages as msg
 from .boundary_probe import BoundaryProbe
 from .inside_tap import InsideTap
+from .pacing import snapshot_gap
 from .run_control import RunControl
 from .run_facts import LayerInfo, RunInfo, Snapshot, layer_text, run_result
 
@@ -60,18 +62,14 @@ class TrainingJob:
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
-                 frame_wait: float | None = None, checkpoint_dir=None, tap=None):
-        self.preset = preset
-        self.data_dir = data_dir
-        self.control = control
-        self.previous = previous
-        self.data = data
-        self.arrays = arrays
-        self.interval = interval
+                 frame_wait: float | None = None, checkpoint_dir=None, tap=None, threads=None):
+        self.preset, self.data_dir, self.control, self.previous = preset, data_dir, control, previous
+        self.data, self.arrays, self.interval = data, arrays, interval
+        self._gap = interval  # seconds to the next snapshot: the interval, longer when frames are slow
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
         self.tap = tap if tap is not None else InsideTap()  # copies of the weights for the Inside tab
-        self._checkpoint_failed = False
+        self.threads, self._checkpoint_failed = threads, False  # a ThreadSetting (None: the default)
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
         # live fields
@@ -136,7 +134,7 @@ class TrainingJob:
         keep_trainer = same and prev.compiled_like(preset)
         try:
             setup = prepare_run(preset, model=prev.model if same else None,
-                                trainer=prev.trainer if keep_trainer else None)
+                                trainer=prev.trainer if keep_trainer else None, threads=self.threads)
         except RunError as exc:
             report = exc.report
             if report is None:
@@ -245,14 +243,14 @@ class TrainingJob:
                 state.steps_done += 1
                 ctl.batch_done(event.global_step)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, Evaluating):
                 self._in_eval = True
                 self._snap = replace(self._snap, **self._batch_fields())
                 self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, EpochStarted):
                 self._paused_train = self._paused_total = 0.0
@@ -351,19 +349,20 @@ class TrainingJob:
         """Post the snapshot; while training, wait (at most FRAME_WAIT) until the screen has drawn it.
 
         Drawing is pure Python on the UI thread; run while this thread trains, it competes for the GIL
-        and for the cores BLAS is using, which costs the epoch more than the drawing itself. Measured
-        on the mnist preset (benchmarks/app_vs_headless.py, 6 rounds): app/headless 1.14 when the
-        worker waited only for the handler, 1.04 when it waits for the frame.
+        and for the cores BLAS is using, which costs the epoch more than the drawing itself
+        (benchmarks/app_vs_headless.py: 1.14 waiting only for the handler, 1.04 for the frame).
         """
         sloss, sacc = history.smoothed()
         boundary = self._probe.take(time.perf_counter(), force=paused) if self._probe is not None else None
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
                              curves=history.snapshot(), boundary=boundary)
         drawn = None if paused or self.frame_wait <= 0 else threading.Event()
+        posted = time.perf_counter()
         self._post(msg.TrainingProgress(self._snap, drawn))
         if drawn is not None:
             drawn.wait(self.frame_wait)
         self._last_post = time.perf_counter()
+        self._gap = snapshot_gap(self.interval, self._last_post - posted)  # slow frames: fewer snapshots
 
     def _evaluate_after_stop(self, trainer: Trainer, data: RunData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""
@@ -381,7 +380,7 @@ class TrainingJob:
             self._snap = replace(self._snap, **self._batch_fields())
             self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
             now = time.perf_counter()
-            if now - self._last_post >= self.interval:
+            if now - self._last_post >= self._gap:
                 self._post_snapshot(history, now=now)
 
 
