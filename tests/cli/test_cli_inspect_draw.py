@@ -73,7 +73,7 @@ def test_draw_with_weights_that_fit_opens_the_app_with_the_pad(tmp_path, monkeyp
     model = build_model(load_preset("mnist").model).build(seed=0)
     save_weights(model, tmp_path / "w.npz")
     opened = {}
-    monkeypatch.setattr(cli_module, "open_app", lambda preset, data_dir, draw_weights=None:
+    monkeypatch.setattr(cli_module, "open_app", lambda preset, data_dir, threads=None, draw_weights=None:
                         opened.update(preset=preset.name, draw=draw_weights) or 0)
     result = invoke("--preset", "mnist", "--draw", "--load-weights", tmp_path / "w.npz")
     assert result.exit_code == 0, result.output
