@@ -44,9 +44,9 @@ async def _help_on_training(app_factory, size):
 
 async def test_help_on_the_training_screen_lists_its_own_keys_and_the_tabs_shown(app_factory):
     _, tabs = await _help_on_training(app_factory, WIDE)
-    assert tabs == [("1", "The Curves tab"), ("2", "The Results tab")]  # no Anatomy tab at 120 columns
+    assert tabs == [("1", "The Curves tab"), ("2", "The Results tab"), ("3", "The Inside tab")]  # no Anatomy tab at 120 columns
     _, tabs = await _help_on_training(app_factory, NARROW)
-    assert tabs == [("1", "The Curves tab"), ("2", "The Anatomy tab"), ("3", "The Results tab")]
+    assert tabs == [("1", "The Curves tab"), ("2", "The Anatomy tab"), ("3", "The Results tab"), ("4", "The Inside tab")]
 
 
 async def test_tab_keys_number_the_tabs_that_exist(app_factory):
@@ -57,7 +57,7 @@ async def test_tab_keys_number_the_tabs_that_exist(app_factory):
                        what="the pause")
         screen = app.screen
         tabs = screen.query_one("#training-tabs")
-        assert screen.check_action("tab_number", (3,)) is False  # only two tabs here
+        assert screen.check_action("tab_number", (4,)) is False  # only three tabs here (Curves, Results, Inside)
         await pilot.press("2")
         await pilot.pause()
         assert tabs.active == "tab-results"

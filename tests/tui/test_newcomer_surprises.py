@@ -89,7 +89,7 @@ async def test_the_settings_hold_the_limit_and_the_seed_and_the_status_line_esti
         await pilot.pause()
         assert probed == [128, 32]
         app.screen.query_one("#stack").focus()
-        await pilot.press("ctrl+n")  # no model, no estimate
+        await pilot.press("ctrl+n", "y")  # (the changes are not saved: yes, discard them) no model, no estimate
         await pilot.pause()
         assert "per epoch" not in status(app)
 

@@ -229,7 +229,7 @@ async def test_resizing_the_training_screen_while_training_paused_and_finished(t
         await press(app, "space")
         await wait_until(lambda: screen.phase == "paused", what="the pause")
         await through_sizes(app, "training screen, paused")
-        await press(app, "3")  # the results tab, still paused
+        await press(app, "2")  # the results tab, still paused (wide: 1 Curves, 2 Results, 3 Inside)
         await through_sizes(app, "training screen, paused, results tab")
         await press(app, "s")
         await wait_until(lambda: screen.phase == "ended", what="the stop")
