@@ -3,10 +3,10 @@
 Run by hand (never by the test suite), from the repository root:
 
     NNTUI_DATA_DIR=../shared/data/mnist python benchmarks/app_vs_headless.py [--preset mnist]
-        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet]
+        [--epochs 3] [--rounds 2] [--size 120x40] [--keys 20] [--wait-quiet] [--inside]
 
 Both sides train through the engine's one generator (``Trainer.fit``) on the same arrays, in the same
-process, alternating headless/app so that the machine's noise hits both alike:
+process, alternating headless/app (and which goes first) so that the machine's noise hits both alike:
 
 * headless: what ``nntui --headless`` does (build, make_trainer, make_datasets, iterate the run into
   a live ProgressReporter writing to a buffer);
@@ -14,11 +14,15 @@ process, alternating headless/app so that the machine's noise hits both alike:
   ``TrainingScreen`` pushed, waiting for the end; the worker thread trains while the UI thread renders
   plots, anatomy and table as it would on screen.
 
+* ``--inside``: a third side each round, the app with the training screen's Inside tab open from the
+  first batch on (its inspector thread refreshing twice a second, the view redrawn each time); it also
+  prints what one refresh cost the inspector thread (median and max).
+
 The figure compared is each epoch's ``train_seconds`` from the EpochEnded events (the engine's own
 clock), medians over all epochs of all rounds. Without NNTUI_DATA_DIR a synthetic 60,000/10,000 set
 of random digits is used (same shapes, same cost).
 
-``--keys N`` then trains in the app again and presses space N times while a Dense 512 network trains:
+``--keys N`` (with ``--inside``: the Inside tab open) then trains in the app again and presses space N times while a Dense 512 network trains:
 each press pauses (the worker finishes its batch, posts a paused snapshot, the screen shows it), then
 space resumes. It reports the time from the key press to (a) the screen's handler having run
 ("pausing…" shown), (b) the worker's acknowledgement handled by the screen, (c) the next frame
@@ -124,21 +128,57 @@ def make_app(preset, arrays, size):
     return App(preset)
 
 
-async def in_app(preset, arrays, size) -> list[float]:
-    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch."""
+WAITS = {"snapshots": 0, "waited": 0.0}  # the app's last run: snapshots posted, seconds the worker waited for frames
+
+
+async def in_app(preset, arrays, size, inside: bool = False, refreshes: list | None = None, layer: int = 1) -> list[float]:
+    """Train inside the app (headless Textual), the screen drawing as usual; the train_seconds per epoch.
+
+    ``inside``: open the Inside tab as soon as the screen is there, on ``layer`` (``refreshes`` gets what
+    each of its inspections cost the inspector thread, the number shown and what each cost the UI thread).
+    Also counts, in WAITS, the snapshots the worker posted and how long it waited for their frames.
+    """
+    from nntui.tui.training.worker import TrainingJob
+
+    WAITS.update(snapshots=0, waited=0.0)
+    post_snapshot = TrainingJob._post_snapshot
+
+    def counted(job, history, **kw):
+        start = time.perf_counter()
+        post_snapshot(job, history, **kw)
+        WAITS["snapshots"] += 1
+        WAITS["waited"] += time.perf_counter() - start
+
+    TrainingJob._post_snapshot = counted
+    try:
+        return await _in_app(preset, arrays, size, inside, refreshes, layer)
+    finally:
+        TrainingJob._post_snapshot = post_snapshot
+
+
+async def _in_app(preset, arrays, size, inside, refreshes, layer) -> list[float]:
+    from nntui.tui.training.inside_tab import InsideTab
     from nntui.tui.training.screen import TrainingScreen
 
     app = make_app(preset, arrays, size)
+    opened = not inside
     async with app.run_test(size=size):
         while not (isinstance(app.screen, TrainingScreen) and app.screen.phase in ("ended", "failed")):
+            if not opened and isinstance(app.screen, TrainingScreen) and app.screen.is_mounted:
+                app.screen.action_inside()
+                app.screen.query_one(InsideTab).view.chosen_layer = layer
+                opened = True
             await asyncio.sleep(0.05)
         screen = app.screen
         if screen.phase == "failed":
             raise SystemExit("the run failed in the app")
+        if inside and refreshes is not None:
+            tab = screen.query_one(InsideTab)
+            refreshes.append((list(tab.refresh_seconds), tab.inspections, list(tab.draw_seconds)))
         return [ev.train_seconds for ev in screen.epoch_events]
 
 
-async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[float]]:
+async def key_latency(preset, arrays, size, presses: int, inside: bool = False) -> dict[str, list[float]]:
     """Press space (pause) while training; time until the binding ran, the worker acknowledged, a frame drew.
 
     The key goes in as a terminal key would (an events.Key posted to the app), not through Pilot.press
@@ -165,6 +205,10 @@ async def key_latency(preset, arrays, size, presses: int) -> dict[str, list[floa
                        and app.screen.snapshot is not None and app.screen.snapshot.global_step > 20):
                 await asyncio.sleep(0.05)
             screen = app.screen
+            if inside:  # the Inside tab open on the first layer while the keys are pressed
+                from nntui.tui.training.inside_tab import InsideTab
+                screen.action_inside()
+                screen.query_one(InsideTab).view.chosen_layer = 1
             for _ in range(presses):
                 await asyncio.sleep(0.7)  # let it train (and redraw) for a while
                 if screen.phase != "running":
@@ -204,6 +248,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--size", default="120x40", help="terminal size of the app, WxH")
     parser.add_argument("--keys", type=int, default=0, help="also measure the key response with N presses")
+    parser.add_argument("--inside", action="store_true", help="also train in the app with the Inside tab open")
+    parser.add_argument("--inside-layer", type=int, default=1,
+                        help="with --inside: the layer shown (0 the input, 1 the first layer, ...)")
     parser.add_argument("--wait-quiet", action="store_true",
                         help="before each round, wait until other processes leave the CPUs idle")
     args = parser.parse_args()
@@ -212,20 +259,30 @@ def main() -> None:
     arrays = arrays_for(preset)
     print(f"preset {preset.name}, {args.epochs} epochs x {args.rounds} rounds, batch {preset.training.batch_size}, "
           f"data: {arrays.source}, app size {size[0]}x{size[1]}", flush=True)
-    head, app, rounds = [], [], []
+    head, app, rounds, inside_rounds, refreshes = [], [], [], [], []
     for r in range(args.rounds):
         if args.wait_quiet:
             wait_for_quiet()
         load = os.getloadavg()[0]
         if load > 1.5:
             print(f"(load average {load:.1f}: other processes share the CPU; figures are noisy)", flush=True)
-        h = headless(preset, arrays)
-        a = asyncio.run(in_app(preset, arrays, size))
+        if r % 2 == 0:  # alternating which goes first
+            h = headless(preset, arrays)
+            a = asyncio.run(in_app(preset, arrays, size))
+        else:
+            a = asyncio.run(in_app(preset, arrays, size))
+            h = headless(preset, arrays)
         head += h
         app += a
         rounds.append((h, a))
-        print(f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h)
-              + " | app " + " ".join(f"{s:.3f}" for s in a), flush=True)
+        line = (f"round {r + 1}: headless " + " ".join(f"{s:.3f}" for s in h) + " | app " + " ".join(f"{s:.3f}" for s in a)
+                + f" ({WAITS['snapshots']} snapshots, the worker waited {WAITS['waited']:.2f} s for their frames"
+                f" = {WAITS['waited'] / max(sum(a), 1e-9):.1%} of the training time)")
+        if args.inside:
+            i = asyncio.run(in_app(preset, arrays, size, inside=True, refreshes=refreshes, layer=args.inside_layer))
+            inside_rounds.append((h, i))
+            line += " | app+Inside " + " ".join(f"{s:.3f}" for s in i) + f" ({refreshes[-1][1]} inspections shown)"
+        print(line, flush=True)
     ratios = [statistics.median(a) / statistics.median(h) for h, a in rounds]
     print(f"per-round ratio app/headless: {' '.join(f'{r:.3f}' for r in ratios)}; median {statistics.median(ratios):.3f}")
     mh, ma = statistics.median(head), statistics.median(app)
@@ -233,11 +290,28 @@ def main() -> None:
     # on a shared machine the fastest epoch of each side is the one least disturbed by other processes
     nh, na = min(head), min(app)
     print(f"train seconds per epoch (fastest): headless {nh:.3f} s, app {na:.3f} s, ratio app/headless {na / nh:.3f}")
+    if inside_rounds:
+        ratios = [statistics.median(i) / statistics.median(h) for h, i in inside_rounds]
+        print(f"per-round ratio app+Inside/headless: {' '.join(f'{r:.3f}' for r in ratios)}; "
+              f"median {statistics.median(ratios):.3f}")
+        mi, ni = statistics.median(x for _, i in inside_rounds for x in i), min(x for _, i in inside_rounds for x in i)
+        print(f"app+Inside train seconds per epoch: median {mi:.3f} s (ratio {mi / mh:.3f}), fastest {ni:.3f} s "
+              f"(ratio {ni / nh:.3f})")
+        costs = sorted(c * 1000 for cs, _, _ in refreshes for c in cs)
+        draws = sorted(c * 1000 for _, _, ds in refreshes for c in ds)
+        if costs:
+            print(f"one Inside refresh (inspector thread): median {statistics.median(costs):.1f} ms, "
+                  f"max {costs[-1]:.1f} ms ({len(costs)} refreshes)")
+        if draws:
+            print(f"one Inside refresh drawn (UI thread, handler to frame): median {statistics.median(draws):.1f} ms, "
+                  f"max {draws[-1]:.1f} ms")
     if args.keys:
         if args.wait_quiet:
             wait_for_quiet()
         keys_preset = preset.with_overrides(epochs=1000)
-        result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys))
+        result = asyncio.run(key_latency(keys_preset, arrays, size, args.keys, inside=args.inside))
+        if args.inside:
+            print("key presses with the Inside tab open:")
         for name, values in result.items():
             ms = sorted(v * 1000 for v in values)
             print(f"key press -> {name}: median {statistics.median(ms):.1f} ms, max {ms[-1]:.1f} ms "

@@ -8,18 +8,28 @@ import sys
 import click
 
 from . import __version__
-from .data import DataError
-from .headless import run as headless
-from .headless.summary import summary_json, summary_text
-from .preset import PresetError, build_model, builtin_presets, full_check, load_preset
-from .preset.checkpoint import CheckpointError
-from .preset.errors import RunError
-from .preset.run import model_error_line
-from .preset.weights_file import WeightsError
+from .preset import builtin_presets, load_preset
+from .preset.errors import PresetError, RunError
+from .preset.thread_setting import choose_threads
 
+# Only what every command needs is imported here: the app's start-up does not wait for the headless
+# runner, the data loader, checkpoints or the summary (each is imported where it is used).
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = headless.EXIT_INTERRUPTED
-USER_ERRORS = (PresetError, DataError, WeightsError, CheckpointError, RunError)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors that are the user's input (one line, exit code 2); evaluated only when one is raised."""
+    from .data.errors import DataError
+    from .preset.checkpoint import CheckpointError
+    from .preset.weights_file import WeightsError
+
+    return (PresetError, DataError, WeightsError, CheckpointError, RunError)
+
+
+def exit_interrupted() -> int:
+    from .headless.run import EXIT_INTERRUPTED
+
+    return EXIT_INTERRUPTED
 
 
 class OneLineErrors(click.Group):
@@ -33,7 +43,7 @@ class OneLineErrors(click.Group):
             code = exc.exit_code
         except click.exceptions.Abort:
             click.echo("nntui: interrupted", err=True)
-            code = EXIT_INTERRUPTED
+            code = exit_interrupted()
         sys.exit(code or 0)
 
 
@@ -62,10 +72,18 @@ class OneLineErrors(click.Group):
               "--load-weights, or with --headless the trained ones.")
 @click.option("--resume", type=click.Path(file_okay=False), metavar="DIR",
               help="Continue the run checkpointed in DIR exactly where it stopped.")
+@click.option("--inspect", is_flag=True, help="With --headless: add each layer's statistics to the metrics file "
+              "after every epoch and print each health warning once.")
+@click.option("--draw", is_flag=True, help="With --load-weights: open the Draw pad at once (draw a digit, watch the "
+              "network read it).")
+@click.option("--threads", type=click.IntRange(1), metavar="N",
+              help="BLAS threads for training (else NNTUI_THREADS; else the engine chooses them per layer "
+              "and drops to one while the cores are busy).")
 @click.option("--list-presets", is_flag=True, help="List the shipped presets and exit.")
 @click.version_option(__version__, prog_name="nntui")
 def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learning_rate, limit, seed, data_dir,
-        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, list_presets):
+        metrics_out, save_weights, load_weights, checkpoint, export_keras, resume, inspect, draw, threads,
+        list_presets):
     """Build and train neural networks in the terminal.
 
     Without options, opens the app on the builder with the mnist preset.
@@ -73,11 +91,12 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
     if click.get_current_context().invoked_subcommand:
         return refuse_options_before_subcommand()
     overrides = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, limit=limit, seed=seed)
-    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras)
     try:
         if list_presets:
             return print_presets()
         if resume:
+            headless, opts = headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume,
+                                             export_keras, threads)
             return headless.resume(resume, overrides, opts)
         preset = load_preset(preset_ref).with_overrides(**overrides)
         if summary:
@@ -85,17 +104,33 @@ def cli(preset_ref, headless_mode, summary, as_json, epochs, batch_size, learnin
                 raise click.UsageError("--export-keras does not go with --summary (it exports, or with --headless "
                                        "trains and then exports)")
             return print_summary(preset, as_json)
-        if export_keras and not headless_mode:
-            return headless.export(preset, opts)
+        check_modes(headless_mode, inspect, draw, load_weights)
+        if draw:
+            check_weights(preset, load_weights)
+        if not headless_mode and not export_keras:  # a bad NNTUI_THREADS stops here
+            return open_app(preset, data_dir, choose_threads(threads), draw_weights=load_weights if draw else None)
+        headless, opts = headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume,
+                                         export_keras, threads, inspect)
         if not headless_mode:
-            return open_app(preset, data_dir)
+            return headless.export(preset, opts)
         return headless.train(preset, opts)
-    except USER_ERRORS as exc:
+    except user_errors() as exc:
         click.echo(str(exc), err=True)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         click.echo("nntui: interrupted", err=True)
-        return EXIT_INTERRUPTED
+        return exit_interrupted()
+
+
+def headless_runner(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras, threads,
+                    inspect=False):
+    """The headless runner (imported here: the app does not need it) and its options; a bad
+    NNTUI_THREADS is a RunError now, before anything runs."""
+    from .headless import run as headless
+
+    opts = headless.Options(data_dir, metrics_out, save_weights, load_weights, checkpoint, resume, export_keras,
+                            inspect, threads=choose_threads(threads))
+    return headless, opts
 
 
 @cli.command(name="serve", short_help="Serve the app to web browsers (one app per tab).")
@@ -111,8 +146,9 @@ def serve_command(host, port, preset_ref):
 
     try:
         load_preset(preset_ref)  # a bad preset fails now, not in every browser
+        choose_threads()  # ... and so does a bad NNTUI_THREADS, which every browser's app inherits
         return serve(preset_ref, host, port)
-    except (PresetError, ServeError) as exc:
+    except (PresetError, RunError, ServeError) as exc:
         click.echo(str(exc), err=True)
         return EXIT_BAD_INPUT
 
@@ -140,6 +176,10 @@ def print_presets() -> int:
 
 def print_summary(preset, as_json: bool) -> int:
     """The summary table or JSON; exit code 2 when the model does not fit."""
+    from .headless.summary import summary_json, summary_text
+    from .preset import build_model, full_check
+    from .preset.run import model_error_line
+
     model = build_model(preset.model)
     report = full_check(preset, model)
     if as_json:
@@ -156,11 +196,29 @@ def print_summary(preset, as_json: bool) -> int:
     return 0
 
 
-def open_app(preset, data_dir) -> int:
-    """Start the Textual app on the builder screen."""
+def check_modes(headless_mode: bool, inspect: bool, draw: bool, load_weights: str | None) -> None:
+    """--inspect belongs to --headless; --draw to the app, with --load-weights."""
+    if inspect and not headless_mode:
+        raise click.UsageError("--inspect goes with --headless (in the app, the training screen's Inside tab: i)")
+    if draw and headless_mode:
+        raise click.UsageError("--draw opens the app's Draw pad: it does not go with --headless")
+    if draw and not load_weights:
+        raise click.UsageError("--draw needs --load-weights FILE (the weights the pad reads with)")
+
+
+def check_weights(preset, path: str) -> None:
+    """Refuse now (WeightsError, one line) a weights file that is missing or does not fit the model."""
+    from .preset.run import prepare_run
+
+    prepare_run(preset, weights=path)
+
+
+def open_app(preset, data_dir, threads=None, draw_weights: str | None = None) -> int:
+    """Start the Textual app on the builder screen (its runs use ``threads``, a ThreadSetting; the Draw pad
+    over it for ``draw_weights``)."""
     from .tui.app import run_app  # imported here: headless runs never load textual
 
-    return run_app(preset, data_dir=data_dir)
+    return run_app(preset, data_dir=data_dir, threads=threads, draw_weights=draw_weights)
 
 
 def main() -> None:

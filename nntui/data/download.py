@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import http.client
 import os
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -44,6 +40,10 @@ def download_missing(directory: Path, names: Iterable[str], mirrors, checksums: 
 
 
 def _download_file(name: str, directory: Path, mirrors, digest: str, hash_name: str, progress) -> str:
+    # the network modules are imported here, when a download happens: not at every start of the app
+    import http.client
+    import urllib.parse
+
     reasons = []
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + name
@@ -57,6 +57,8 @@ def _download_file(name: str, directory: Path, mirrors, digest: str, hash_name: 
 
 def _fetch(url: str, dest: Path, expected: str, hash_name: str, progress) -> None:
     """Stream url into a temp file beside dest, verify, fsync, then atomically rename to dest."""
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "nntui"})
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     try:
@@ -98,6 +100,8 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _reason(e: BaseException) -> str:
+    import urllib.error
+
     if isinstance(e, urllib.error.HTTPError):
         return f"HTTP {e.code}"
     if isinstance(e, urllib.error.URLError):

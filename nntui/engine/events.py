@@ -18,6 +18,7 @@ class RunStarted:
     test_samples: int
     initial_epoch: int = 0
     learning_rate: float = 0.0
+    schedule: str | None = None  # the learning-rate schedule's Keras name (None: a fixed rate)
     threads: int | None = None  # the BLAS threads asked for; None: chosen by the engine per layer
     max_threads: int = 1  # the most BLAS threads a layer may use (the CPUs this process may use)
 
@@ -68,6 +69,7 @@ class EpochEnded:
     samples_per_second: float
     steps: int = 0
     final: bool = False  # no epoch follows (the last one, or early stopping ends the run here)
+    learning_rate: float = 0.0  # the optimizer's rate at the epoch's end (Keras's logs["learning_rate"])
     threads: int = 1  # the most BLAS threads a layer trains with at the epoch's end
 
     @property
@@ -89,6 +91,20 @@ class EpochEnded:
     def val_accuracy(self) -> float | None:
         """Validation accuracy, when there is a validation set."""
         return self.logs.get("val_accuracy")
+
+
+@dataclass(frozen=True)
+class LearningRateChanged:
+    """The learning rate was multiplied by ``factor`` by hand (:meth:`TrainingRun.scale_learning_rate`),
+    from the batch after ``step`` of ``epoch`` on (``global_step`` batches done in all); ``scale`` is the
+    factor on the preset's rate (or schedule) since, ``learning_rate`` the next update's rate."""
+
+    epoch: int
+    step: int
+    global_step: int
+    factor: float
+    scale: float
+    learning_rate: float
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,7 @@ class RunEnded:
         return None if self.test_logs is None else self.test_logs.get("accuracy")
 
 
-Event = RunStarted | EpochStarted | BatchEnded | EpochEnded | Evaluating | RunEnded
+Event = RunStarted | EpochStarted | BatchEnded | EpochEnded | LearningRateChanged | Evaluating | RunEnded
 
-__all__ = ["RunStarted", "EpochStarted", "BatchEnded", "EpochEnded", "Evaluating", "RunEnded", "Event"]
+__all__ = ["RunStarted", "EpochStarted", "BatchEnded", "EpochEnded", "LearningRateChanged", "Evaluating",
+           "RunEnded", "Event"]

@@ -33,7 +33,12 @@ def _eps_field() -> Field:
 
 
 class Optimizer:
-    """Base class: validated config, flat state, ``step(theta, grad)``."""
+    """Base class: validated config, flat state, ``step(theta, grad)``.
+
+    The rate of each update is :attr:`learning_rate`: the fixed ``config["learning_rate"]``, or, when a
+    :attr:`schedule` is set (:mod:`~nntui.engine.schedules`), the schedule at :attr:`iterations` (the
+    updates done before this one, as Keras's ``optimizer.iterations``), times :attr:`lr_scale`.
+    """
 
     name = ""
     description = ""
@@ -44,6 +49,11 @@ class Optimizer:
         self.iterations = 0
         self.state: dict[str, np.ndarray] = {}
         self.last_update_norm = 0.0
+        #: a learning-rate schedule (callable: step -> rate), or None for the fixed rate
+        self.schedule = None
+        #: a factor on the rate (1: none), e.g. a learner's doubling or halving between batches
+        self.lr_scale = 1.0
+        self._lr = self.config["learning_rate"]  # the rate of the update being made
         self._tmp = None
         self._blocks: list = []
 
@@ -53,8 +63,10 @@ class Optimizer:
 
     @property
     def learning_rate(self) -> float:
-        """The current step size (may be changed between steps)."""
-        return self.config["learning_rate"]
+        """The rate of the next update: the schedule at :attr:`iterations` (or the fixed rate) times
+        :attr:`lr_scale`. Setting it sets the fixed rate."""
+        base = self.config["learning_rate"] if self.schedule is None else self.schedule(self.iterations)
+        return base * self.lr_scale
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
@@ -93,6 +105,7 @@ class Optimizer:
         """
         if self._tmp is None or self._tmp.shape[1] != theta.size or self._tmp.dtype != theta.dtype:
             self.build(theta.size, theta.dtype)
+        self._lr = self.learning_rate  # before the count moves on: the schedule at the updates done so far
         self.iterations += 1
         squared, applied = 0.0, []
         for sl, temps, state in self._blocks:
@@ -131,7 +144,7 @@ class SGD(Optimizer):
 
     def _increment(self, theta, grad, temps, state):
         t = temps[0]
-        lr = t.dtype.type(self.config["learning_rate"])
+        lr = t.dtype.type(self._lr)
         mom = self.config["momentum"]
         np.multiply(grad, lr, out=t)
         if not mom:
@@ -183,7 +196,7 @@ class RMSprop(Optimizer):
             np.add(v, f(c["epsilon"] / scale), out=t)
             np.sqrt(t, out=t)
             np.divide(grad, t, out=t)
-            t *= f(c["learning_rate"] / np.sqrt(scale))
+            t *= f(self._lr / np.sqrt(scale))
         else:
             a = state["average_gradient"]
             np.multiply(grad, grad, out=t)
@@ -197,7 +210,7 @@ class RMSprop(Optimizer):
             t += f(c["epsilon"])
             np.sqrt(t, out=t)
             np.divide(grad, t, out=t)
-            t *= f(c["learning_rate"])
+            t *= f(self._lr)
         if c["momentum"]:
             m = state["momentum"]
             m *= f(c["momentum"])
@@ -236,7 +249,7 @@ class Adam(Optimizer):
         f = t.dtype.type
         step = self.iterations
         b1, b2 = c["beta_1"], c["beta_2"]
-        alpha = c["learning_rate"] * np.sqrt(1.0 - b2**step) / (1.0 - b1**step)
+        alpha = self._lr * np.sqrt(1.0 - b2**step) / (1.0 - b1**step)
         m, v = state["momentum"], state["velocity"]
         np.subtract(grad, m, out=t)
         t *= f(1.0 - b1)
@@ -270,7 +283,7 @@ class AdamW(Adam):
 
     def _increment(self, theta, grad, temps, state):
         t = super()._increment(theta, grad, temps, state)
-        decay = self.config["weight_decay"] * self.config["learning_rate"]
+        decay = self.config["weight_decay"] * self._lr
         if decay:
             np.multiply(theta, t.dtype.type(decay), out=temps[1])
             t += temps[1]
@@ -300,7 +313,7 @@ class Adagrad(Optimizer):
         np.add(acc, f(self.config["epsilon"]), out=t)
         np.sqrt(t, out=t)
         np.divide(grad, t, out=t)
-        t *= f(self.config["learning_rate"])
+        t *= f(self._lr)
         return t
 
 

@@ -9,6 +9,7 @@ stop iterating to pause, call ``run.stop()`` to end after the current step, ``cl
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -17,7 +18,7 @@ import numpy as np
 
 from .buffers import Buffers
 from .early_stopping import EarlyStopping
-from .events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
+from .events import BatchEnded, EpochEnded, EpochStarted, Evaluating, LearningRateChanged, RunEnded, RunStarted
 from .fpenv import flush_subnormals
 from .losses import Loss
 from .metrics import Accuracy, accuracy_for
@@ -190,25 +191,36 @@ class Trainer:
     def fit(self, train: Dataset, *, epochs: int, batch_size: int, validation: Dataset | None = None,
             test: Dataset | None = None, shuffle: bool = True, initial_epoch: int = 0,
             keep_test_predictions: bool = False, early_stopping: EarlyStopping | None = None,
-            history: list[dict[str, float]] | None = None) -> "TrainingRun":
+            history: list[dict[str, float]] | None = None,
+            learning_rate_changes: list[dict] | None = None) -> "TrainingRun":
         """A run over ``epochs`` epochs; iterate it to train.
 
-        To continue a run, pass the epochs already done as ``initial_epoch`` (and their ``history``)
-        after restoring the trainer's state (see :mod:`~nntui.engine.run_state`).
+        To continue a run, pass the epochs already done as ``initial_epoch`` (and their ``history``, and
+        the ``learning_rate_changes`` made by hand so far) after restoring the trainer's state (see
+        :mod:`~nntui.engine.run_state`).
         """
         return TrainingRun(self, train, epochs=epochs, batch_size=batch_size, validation=validation, test=test,
                            shuffle=shuffle, initial_epoch=initial_epoch,
                            keep_test_predictions=keep_test_predictions, early_stopping=early_stopping,
-                           history=history)
+                           history=history, learning_rate_changes=learning_rate_changes)
 
 
 class TrainingRun:
-    """Iterable training: yields RunStarted, then per epoch EpochStarted, BatchEnded..., EpochEnded; last RunEnded."""
+    """Iterable training: yields RunStarted, then per epoch EpochStarted, BatchEnded..., EpochEnded; last RunEnded.
+
+    A change of the learning rate by hand (:meth:`scale_learning_rate`, callable from another thread)
+    takes effect before the next batch and is yielded as a LearningRateChanged event there (or before
+    EpochEnded or RunEnded when no batch of the epoch or run is left); :attr:`learning_rate_changes`
+    keeps every change as a record.
+    """
+
+    #: the highest rate a change by hand may reach (the optimisers' own limit for learning_rate)
+    MAX_LEARNING_RATE = 10.0
 
     def __init__(self, trainer: Trainer, train: Dataset, *, epochs: int, batch_size: int,
                  validation: Dataset | None, test: Dataset | None, shuffle: bool, initial_epoch: int,
                  keep_test_predictions: bool, early_stopping: EarlyStopping | None = None,
-                 history: list[dict[str, float]] | None = None):
+                 history: list[dict[str, float]] | None = None, learning_rate_changes: list[dict] | None = None):
         self.trainer = trainer
         self.train = train
         self.epochs = epochs
@@ -220,7 +232,11 @@ class TrainingRun:
         self.keep_test_predictions = keep_test_predictions
         self.early_stopping = early_stopping
         self.history: list[dict[str, float]] = list(history or [])
+        #: every change of the rate by hand, in order: {epoch, step, global_step, factor, scale, learning_rate}
+        self.learning_rate_changes: list[dict] = [dict(c) for c in learning_rate_changes or ()]
         self._stop_requested = False
+        self._pending_factor = 1.0
+        self._lock = threading.Lock()
         self.governor: ThreadGovernor | None = None  # BLAS threads while the run trains
         self._generator = self._run()
 
@@ -237,6 +253,42 @@ class TrainingRun:
     def close(self) -> None:
         """Abandon the run now."""
         self._generator.close()
+
+    def scale_learning_rate(self, factor: float) -> float:
+        """Multiply the learning rate by ``factor`` (2: double it, 0.5: halve it) from the next batch on,
+        on top of the preset's rate or schedule; safe to call from another thread, running or paused.
+
+        Returns the rate the next batch will use. ValueError (nothing changed) for a factor that is not a
+        positive number or a rate above :attr:`MAX_LEARNING_RATE`.
+        """
+        if not isinstance(factor, (int, float)) or not math.isfinite(factor) or factor <= 0:
+            raise ValueError(f"the factor must be a positive number, got {factor!r}")
+        with self._lock:
+            rate = self.trainer.optimizer.learning_rate * self._pending_factor * factor
+            if rate > self.MAX_LEARNING_RATE:
+                raise ValueError(f"the learning rate would be {rate:g}, above {self.MAX_LEARNING_RATE:g}")
+            self._pending_factor *= factor
+        return rate
+
+    @property
+    def next_learning_rate(self) -> float:
+        """The rate of the next batch, with the changes by hand not yet applied."""
+        with self._lock:
+            return self.trainer.optimizer.learning_rate * self._pending_factor
+
+    def _rate_change(self, epoch: int, step: int, global_step: int):
+        """Apply a pending change by hand (yielding its LearningRateChanged), if there is one."""
+        with self._lock:
+            factor, self._pending_factor = self._pending_factor, 1.0
+        if factor == 1.0:
+            return
+        opt = self.trainer.optimizer
+        opt.lr_scale *= factor
+        event = LearningRateChanged(epoch, step, global_step, factor, opt.lr_scale, opt.learning_rate)
+        self.learning_rate_changes.append({"epoch": epoch, "step": step, "global_step": global_step,
+                                           "factor": factor, "scale": opt.lr_scale,
+                                           "learning_rate": event.learning_rate})
+        yield event
 
     @property
     def steps_per_epoch(self) -> int:
@@ -260,7 +312,8 @@ class TrainingRun:
         opt = tr.optimizer
         gov = self.governor
         yield RunStarted(self.epochs, steps, bs, n, len(self.validation or ()), len(self.test or ()),
-                         self.initial_epoch, opt.learning_rate, threads=tr.threads, max_threads=gov.most)
+                         self.initial_epoch, opt.learning_rate, getattr(opt.schedule, "name", None),
+                         threads=tr.threads, max_threads=gov.most)
         xb = np.empty((min(bs, n), *data.x.shape[1:]), data.x.dtype)
         ybs = [np.empty((min(bs, n), *t.shape[1:]), t.dtype) for t in data.targets]
         n_out = len(tr.losses)
@@ -275,6 +328,7 @@ class TrainingRun:
             seen = 0
             t0 = time.perf_counter()
             for step in range(1, steps + 1):
+                yield from self._rate_change(epoch, step - 1, global_step)
                 idx = order[(step - 1) * bs: step * bs]
                 k = idx.shape[0]
                 np.take(data.x, idx, axis=0, out=xb[:k])
@@ -302,6 +356,7 @@ class TrainingRun:
                     break
             train_seconds = time.perf_counter() - t0
             logs = tr._logs(sums / max(seen, 1), correct, counted)
+            yield from self._rate_change(epoch, step, global_step)
             if self._stop_requested:
                 yield RunEnded("stopped", epoch - 1, tuple(self.history),
                                message=f"stopped during epoch {epoch}, step {step}")
@@ -313,8 +368,10 @@ class TrainingRun:
             self.history.append(logs)
             es = self.early_stopping
             stopping = es is not None and es.update(epoch, logs, tr.model)
+            yield from self._rate_change(epoch, step, global_step)
             yield EpochEnded(epoch, self.epochs, logs, seconds, train_seconds, seen / max(train_seconds, 1e-9),
-                             steps, final=stopping or epoch == self.epochs, threads=gov.threads)
+                             steps, final=stopping or epoch == self.epochs, learning_rate=opt.learning_rate,
+                             threads=gov.threads)
             if stopping:
                 reason, message = "early_stopping", es.message(epoch)
                 break
@@ -328,4 +385,5 @@ class TrainingRun:
             result = yield from tr.evaluation(self.test, bs, phase="test",
                                               keep_predictions=self.keep_test_predictions)
             test_logs, predictions = result["logs"], result["predictions"]
+        yield from self._rate_change(epoch, steps, global_step)
         yield RunEnded(reason, epoch, tuple(self.history), test_logs, message=message, test_predictions=predictions)

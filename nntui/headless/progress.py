@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from ..engine.events import BatchEnded, EpochEnded, Evaluating, RunEnded
+from ..engine.events import BatchEnded, EpochEnded, Evaluating, LearningRateChanged, RunEnded, RunStarted
 from ..preset.format import duration, per_step
 
 BAR_WIDTH = 20
@@ -24,8 +24,17 @@ def format_logs(logs) -> str:
     return "".join(f" - {k}: {v:.4f}" for k, v in logs.items())
 
 
+def format_rate(rate: float) -> str:
+    """A learning rate as Keras's progress bar prints a small value: 0.0100, 9.0484e-04."""
+    return f"{rate:.4f}" if abs(rate) > 1e-3 else f"{rate:.4e}"
+
+
 class ProgressReporter:
-    """Prints training events to ``stream``; ``live`` redraws a line within epochs at most 10 times a second."""
+    """Prints training events to ``stream``; ``live`` redraws a line within epochs at most 10 times a second.
+
+    When the learning rate can change during the run (a schedule, or a change by hand), each epoch line
+    ends with it: ``- learning_rate: 9.0484e-04``, the optimizer's rate at the end of the epoch.
+    """
 
     def __init__(self, stream: TextIO, *, live: bool = False, color: bool = False, min_interval: float = 0.1):
         self.stream = stream
@@ -34,6 +43,7 @@ class ProgressReporter:
         self.min_interval = min_interval
         self._last_draw = 0.0
         self._width = 0
+        self._show_rate = False
 
     def _emit(self, text: str, final: bool) -> None:
         if self.live:
@@ -46,7 +56,11 @@ class ProgressReporter:
 
     def handle(self, event) -> None:
         """React to one training event."""
-        if isinstance(event, BatchEnded):
+        if isinstance(event, RunStarted):
+            self._show_rate = event.schedule is not None
+        elif isinstance(event, LearningRateChanged):
+            self._show_rate = True
+        elif isinstance(event, BatchEnded):
             now = time.monotonic()
             if self.live and (now - self._last_draw >= self.min_interval or event.step == event.steps):
                 self._last_draw = now
@@ -63,6 +77,8 @@ class ProgressReporter:
             steps = event.steps
             text = (f"Epoch {event.epoch}/{event.epochs}  {steps}/{steps} {bar(steps, steps, color=self.color)} "
                     f"{duration(event.seconds)} {per_step(event.train_seconds, steps)}{format_logs(event.logs)}")
+            if self._show_rate:
+                text += f" - learning_rate: {format_rate(event.learning_rate)}"
             self._emit(text, final=True)
         elif isinstance(event, RunEnded):
             if event.test_logs is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..engine.events import EpochEnded, RunEnded
+from ..engine.probe import RunInspector
 from ..preset.checkpoint import FILE as CHECKPOINT_FILE
 from ..preset.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from ..preset.data_source import sample_noun
@@ -26,8 +27,9 @@ from ..preset.format import download_size
 from ..preset.keras_export import MODEL_FILE, WEIGHTS_FILE, export_keras
 from ..preset.outputs import check_outputs
 from ..preset.preset import Preset
-from ..preset.records import checkpoint_lines, event_record, interrupted_record
+from ..preset.records import checkpoint_lines, event_record, interrupted_record, layers_record
 from ..preset.run import RunSetup, prepare_run
+from ..preset.thread_setting import ThreadSetting
 from ..preset.weights_file import save_weights
 from .metrics_file import MetricsWriter
 from .progress import ProgressReporter
@@ -53,6 +55,8 @@ class Options:
     checkpoint: str | None = None
     resume: str | None = None
     export_keras: str | None = None
+    inspect: bool = False
+    threads: ThreadSetting | None = None  # --threads / NNTUI_THREADS (None: NNTUI_THREADS or the engine)
 
 
 @contextmanager
@@ -121,7 +125,7 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     """Train ``preset`` headless, printing to ``out``/``err`` (default: the current stdout/stderr); the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
     check_run_outputs(opts)
-    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint)
+    setup = prepare_run(preset, memory=True, weights=opts.load_weights, checkpoint=checkpoint, threads=opts.threads)
     metrics_lines = []
     if checkpoint is not None:
         previous = Path(opts.resume) / "metrics.jsonl"
@@ -133,11 +137,12 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     resumed = f", resuming after epoch {setup.initial_epoch}" if checkpoint is not None else ""
     samples = sample_noun(data.sizes, len(data.train))
     out.write(f'Training "{preset.name}" ({setup.report.total_params:,} params) on {samples}'
-              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}\n")
+              f"{val_text}, {len(data.test):,} for test (data: {arrays.source}){resumed}; {setup.threads.describe()}\n")
     live = out.isatty()
     reporter = ProgressReporter(out, live=live, color=live)
     writer = MetricsWriter(opts.metrics_out) if opts.metrics_out else None
     run = setup.fit(data, preset.training.epochs)
+    inspector = RunInspector(setup.model, setup.trainer.optimizer, data.test.x) if opts.inspect else None
     final, done = None, None  # the last event handled; the last epoch the run finished
     try:
         with sigterm_as_interrupt():
@@ -148,6 +153,8 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
                     writer.write(event)
                 reporter.handle(event)
                 metrics_lines += checkpoint_lines([event_record(event)])
+                if inspector is not None:
+                    inspect_event(inspector, event, writer, out)
                 if isinstance(event, EpochEnded) and opts.checkpoint:
                     save_checkpoint(opts.checkpoint, preset, setup.trainer, run, event.epoch, finished=event.final,
                                     metrics_lines=metrics_lines)
@@ -171,6 +178,19 @@ def train(preset: Preset, opts: Options, out: TextIO | None = None, err: TextIO 
     if isinstance(final, RunEnded) and final.reason == "non_finite":
         return EXIT_NON_FINITE
     return 0
+
+
+def inspect_event(inspector: RunInspector, event, writer: MetricsWriter | None, out: TextIO) -> None:
+    """``--inspect``: after each epoch the layers' record (metrics file) and each new health warning, once,
+    in a line of its own."""
+    inspection = inspector.on_event(event)
+    if inspection is None:
+        return
+    if writer is not None:
+        writer.write_record(layers_record(inspection.epoch, [s.record() for s in inspection.stats]))
+    for note in inspection.new_warnings:
+        out.write(f"warning: {note.line}\n")
+    out.flush()
 
 
 def resume(folder: str, overrides: dict, opts: Options, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -8,6 +8,7 @@ from ..engine.layers import create_layer
 from ..engine.losses import Loss, get_loss
 from ..engine.model import GraphError, Model, ModelShapeError, ShapeReport
 from ..engine.optimizers import Optimizer, get_optimizer
+from ..engine.schedules import create_schedule
 from ..engine.shapes import ShapeError
 from ..engine.training import Trainer
 from .data_source import DataSizes, data_sizes
@@ -87,8 +88,11 @@ def full_check(preset: Preset, model: Model, sizes: DataSizes | None = None) -> 
 
 
 def make_optimizer(training: TrainingSpec) -> Optimizer:
-    """The optimiser the preset names, with its settings."""
-    return get_optimizer(training.optimizer.type, **training.optimizer.config)
+    """The optimiser the preset names, with its settings and its learning-rate schedule (if any)."""
+    optimizer = get_optimizer(training.optimizer.type, **training.optimizer.config)
+    if training.learning_rate_schedule is not None:
+        optimizer.schedule = create_schedule(training.learning_rate_schedule, optimizer.config["learning_rate"])
+    return optimizer
 
 
 def make_trainer(preset: Preset, model: Model) -> Trainer:

@@ -1,7 +1,9 @@
 """Checkpoints: one atomic file per folder holding everything a run needs to continue exactly.
 
 ``DIR/checkpoint.npz`` holds the weights, the optimiser state, the random generators' states, the
-history, the early-stopping state and the preset (as TOML); it is replaced atomically at the end of
+history, the early-stopping state, the changes of the learning rate by hand (the scale they left and
+each change) and the preset (as TOML, with its learning-rate schedule, which the restored optimizer
+count continues); it is replaced atomically at the end of
 each epoch, so a crash or a signal at any moment leaves the previous checkpoint complete.
 ``DIR/preset.toml`` and ``DIR/metrics.jsonl`` are readable copies, written atomically as well.
 """
@@ -45,6 +47,11 @@ class Checkpoint:
         return int(self.meta["epoch"])
 
     @property
+    def learning_rate_changes(self) -> list[dict]:
+        """The changes of the learning rate by hand made before it was written (see TrainingRun)."""
+        return list(self.meta.get("learning_rate", {}).get("changes", []))
+
+    @property
     def finished(self) -> bool:
         """Whether the run had ended (its last epoch, or early stopping)."""
         return bool(self.meta.get("finished"))
@@ -59,6 +66,7 @@ def save_checkpoint(folder, preset: Preset, trainer: Trainer, run: TrainingRun, 
     except OSError as exc:
         raise CheckpointError(f"{folder}: cannot create the checkpoint folder ({exc.strerror or exc})") from None
     arrays, meta = run_state.capture(trainer, run, epoch)
+    meta["learning_rate"] = {"scale": trainer.optimizer.lr_scale, "changes": list(run.learning_rate_changes)}
     text = dumps(preset)
     meta.update({"format": FORMAT, "finished": finished, "preset_toml": text, "preset_name": preset.name})
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -93,8 +101,11 @@ def load_checkpoint(folder) -> Checkpoint:
 
 
 def restore_checkpoint(checkpoint: Checkpoint, trainer: Trainer, early_stopping=None) -> int:
-    """Put the checkpoint's state into a trainer built from its preset; returns the epochs done."""
+    """Put the checkpoint's state into a trainer built from its preset (the learning rate's scale from
+    changes by hand too); returns the epochs done."""
     try:
-        return run_state.restore(trainer, checkpoint.arrays, checkpoint.meta, early_stopping)
-    except (ValueError, KeyError) as exc:
+        epochs = run_state.restore(trainer, checkpoint.arrays, checkpoint.meta, early_stopping)
+        trainer.optimizer.lr_scale = float(checkpoint.meta.get("learning_rate", {}).get("scale", 1.0))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CheckpointError(f"checkpoint does not fit the model: {exc}") from None
+    return epochs

@@ -9,25 +9,38 @@ with the same :class:`~nntui.engine.config.Field` rules the preset loader uses) 
 The methods named after the edits (``insert_layer``, ``set_loss``, ...) do both in one call. Faces
 (the Textual app) observe the revision and re-render; they never mutate the preset themselves.
 
-:meth:`PresetDocument.check` asks the model (``build_model`` + ``full_check``) whether the layers
+:meth:`PresetDocument.check` asks the model (:func:`~.model_check.check_preset`) whether the layers
 fit, and caches the answer per revision. Nothing here imports textual.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import LayerRow, ShapeReport
 from . import graph_edits, layer_edits, settings_edits
-from .build import build_model, full_check
-from .data_source import data_sizes, input_shape_problem
 from .edit import Edit, content
 from .edit_history import EditHistory
-from .model_check import CheckResult, settings_problem
+from .fixes import FixReport, find_fixes
+from .model_check import CheckResult, check_preset
 from .preset import LayerSpec, Preset
 from .preset_graph import fresh_name, layer_names, merge_defaults, open_ends, output_names, resolved_inputs
+
+UNTITLED = "untitled"
+
+
+def untitled_preset(preset: Preset) -> Preset:
+    """A new, empty model named ``untitled`` with no description and no file: ``preset``'s input shape,
+    data and training settings stay (one loss again where it had one per output)."""
+    new = layer_edits.clear_layers(preset).applied_to(preset) or copy.deepcopy(preset)
+    training = new.training
+    loss = training.loss
+    if isinstance(loss, dict):
+        training = replace(training, loss=next(iter(loss.values()), "categorical_crossentropy"),
+                           loss_weights=None, targets=None)
+    return replace(new, name=UNTITLED, description="", training=training, source=f"<{UNTITLED}>", path=None)
 
 
 class PresetDocument:
@@ -50,6 +63,7 @@ class PresetDocument:
         self.revision = 0
         self.last_focus: int | None = None  # the layer the last change (or undo/redo) touched
         self._check: tuple[int, CheckResult] | None = None
+        self._fixes: tuple[int, FixReport] | None = None
         #: Folder a run writes its checkpoint into after each epoch (None: none). Like the CLI's
         #: --checkpoint it is a run option, not part of the preset file, and not in the undo history.
         self.checkpoint_dir: str | None = None
@@ -261,9 +275,17 @@ class PresetDocument:
         """Rename the preset."""
         return self.apply(settings_edits.set_name(self._preset, name))
 
+    def set_description(self, description: str) -> bool:
+        """Describe the preset in a line (empty: none)."""
+        return self.apply(settings_edits.set_description(self._preset, description))
+
     def set_early_stopping(self, config: dict | None) -> bool:
         """Turn early stopping on with these settings (validated, defaults filled) or off (None)."""
         return self.apply(settings_edits.set_early_stopping(self._preset, config))
+
+    def set_learning_rate_schedule(self, config: dict | None) -> bool:
+        """Schedule the learning rate (Keras's type and keys, validated) or use the fixed rate (None)."""
+        return self.apply(settings_edits.set_learning_rate_schedule(self._preset, config))
 
     def set_checkpoint_dir(self, folder: str | None) -> bool:
         """Where runs write a checkpoint after each epoch (None or empty: nowhere). Not undoable: a run
@@ -289,24 +311,15 @@ class PresetDocument:
         return result
 
     def _compute_check(self) -> CheckResult:
-        preset = self._preset
-        shape = preset.model.input_shape
-        sizes = data_sizes(preset)
-        input_error = input_shape_problem(preset, sizes)
-        input_error = input_error + "." if input_error else None
-        data_error = f"{sizes.problem_field}: {sizes.problem}" if sizes.problem else None
-        try:
-            model = build_model(preset.model)
-            report = full_check(preset, model, sizes)
-        except Exception as exc:  # a bug below us must not take the editor down
-            rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
-                    for i, ls in enumerate(preset.model.layers)]
-            report = ShapeReport((None, *shape), rows, [], error=exc)
-            return CheckResult(None, report, input_error,
-                               crash=f"internal error while checking the model ({type(exc).__name__}: {exc})",
-                               data_error=data_error, sizes=sizes)
-        return CheckResult(model, report, input_error, settings_error=settings_problem(preset), data_error=data_error,
-                           sizes=sizes)
+        return check_preset(self._preset)
+
+    def fixes(self) -> FixReport:
+        """The first misfit and the fixes known for it, each previewed (cached per revision)."""
+        if self._fixes is not None and self._fixes[0] == self.revision:
+            return self._fixes[1]
+        report = find_fixes(self._preset, self.check())
+        self._fixes = (self.revision, report)
+        return report
 
 
 __all__ = ["PresetDocument"]

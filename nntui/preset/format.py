@@ -1,6 +1,17 @@
-"""Small text formatters shared by the faces (sizes, counts, durations)."""
+"""Small text formatters shared by the faces (sizes, counts, durations, articles)."""
 
 from __future__ import annotations
+
+VOWEL_SOUNDS = "AEIOU"
+SPELLED_VOWEL_SOUNDS = "AEFHILMNORSX"  # an LSTM, an MLP: initialisms are read letter by letter
+
+
+def with_article(word: str) -> str:
+    """'a Dense', 'an Add', 'an LSTM', 'a GRU': the indefinite article a layer name reads with."""
+    first = word[:1].upper()
+    spelled = len(word) > 1 and word[:2].isupper()
+    vowel = first in (SPELLED_VOWEL_SOUNDS if spelled else VOWEL_SOUNDS)
+    return f"{'an' if vowel else 'a'} {word}"
 
 
 def readable_size(num_bytes: float) -> str:

@@ -13,6 +13,7 @@ from ..engine.layers import LAYER_TYPES
 from ..engine.model import INPUT
 from .edit import Edit
 from .edit_fields import valid_layer_name
+from .format import with_article
 from .layer_edits import check_index, check_room, validate_layer
 from .model_check import CheckResult
 from .preset import LayerSpec, Preset
@@ -58,7 +59,7 @@ def add_branch(p: Preset, source: int | None, type_name: str, config: dict | Non
             pin_name(new, before_outputs[0])
             new.model.outputs = list(before_outputs)
         layers.insert(position, spec)
-    return Edit(f"add a {type_name} branch from {', '.join(reads)}", branch, position)
+    return Edit(f"add {with_article(type_name)} branch from {', '.join(reads)}", branch, position)
 
 
 def add_merge(p: Preset, after: int | None, type_name: str, inputs: list[str], config: dict | None = None, *,
@@ -88,7 +89,7 @@ def add_merge(p: Preset, after: int | None, type_name: str, inputs: list[str], c
     def merge(new: Preset) -> None:
         pin_references(new, names, inputs)
         new.model.layers.insert(position, spec)
-    return Edit(f"add a {type_name} of {', '.join(inputs)}", merge, position)
+    return Edit(f"add {with_article(type_name)} of {', '.join(inputs)}", merge, position)
 
 
 def set_outputs(p: Preset, outputs: list[str], check: CheckResult) -> Edit | None:

@@ -23,6 +23,7 @@ from ..engine.layers import LAYER_TYPES
 from ..engine.losses import get_loss
 from ..engine.model import INPUT, GraphError, Model
 from ..engine.optimizers import OPTIMIZERS
+from ..engine.schedules import SCHEDULES
 from .build import build_model
 from .data_source import data_sizes
 from .edit_fields import non_default_settings
@@ -74,16 +75,36 @@ def layer_call(spec: LayerSpec, name: str | None = None) -> str:
     return f"keras.layers.{spec.type}({layer_args(spec.type, spec.config, name)})"
 
 
-def optimizer_call(type_name: str, config: dict) -> str:
-    """``keras.optimizers.RMSprop(learning_rate=0.001)`` (learning rate always, other non-defaults)."""
+def schedule_call(schedule: dict, learning_rate: float) -> str:
+    """``keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.001, decay_steps=2110)``: the
+    initial rate always (the optimizer's when the preset leaves it out), other settings when not Keras's
+    defaults; boundaries and values as lists."""
+    cls = SCHEDULES.get(schedule["type"])
+    settings = {k: v for k, v in schedule.items() if k != "type"}
+    if cls is not None and any(f.name == "initial_learning_rate" for f in cls.fields):
+        settings = {"initial_learning_rate": settings.get("initial_learning_rate", learning_rate), **settings}
+    if cls is not None:
+        settings = non_default_settings(cls.fields, settings)
+    args = []
+    for key, value in settings.items():
+        text = "[" + ", ".join(py_value(v) for v in value) + "]" if isinstance(value, tuple) else py_value(value)
+        args.append(f"{key}={text}")
+    return f"keras.optimizers.schedules.{schedule['type']}({', '.join(args)})"
+
+
+def optimizer_call(type_name: str, config: dict, schedule: dict | None = None) -> str:
+    """``keras.optimizers.RMSprop(learning_rate=0.001)`` (learning rate always, other non-defaults); with a
+    schedule, the schedule is the learning rate."""
     cls = OPTIMIZERS.get(type_name)
     class_name = OPTIMIZER_CLASSES.get(type_name, type_name[:1].upper() + type_name[1:])
     args = {}
     if "learning_rate" in config:
-        args["learning_rate"] = config["learning_rate"]
+        args["learning_rate"] = py_value(config["learning_rate"])
+    if schedule is not None:
+        args["learning_rate"] = schedule_call(schedule, config.get("learning_rate", 0.001))
     extra = non_default_settings(cls.fields, config) if cls is not None else dict(config)
-    args.update({k: v for k, v in extra.items() if k != "learning_rate"})
-    inner = ", ".join(f"{k}={py_value(v)}" for k, v in args.items())
+    args.update({k: py_value(v) for k, v in extra.items() if k != "learning_rate"})
+    inner = ", ".join(f"{k}={v}" for k, v in args.items())
     return f"keras.optimizers.{class_name}({inner})"
 
 
@@ -195,7 +216,7 @@ def _build_function(preset: Preset, model: Model | None, outputs: list[str]) -> 
     body = _sequential(preset, model) if _is_plain_stack(preset) else _functional(preset, model)
     lines += ["    " + line if line else "" for line in body]
     lines += ["    model.compile("]
-    lines.append(f"        optimizer={optimizer_call(t.optimizer.type, t.optimizer.config)},")
+    lines.append(f"        optimizer={optimizer_call(t.optimizer.type, t.optimizer.config, t.learning_rate_schedule)},")
     if isinstance(t.loss, dict) or len(outputs) > 1:
         losses = {name: _loss_for(preset, name) for name in outputs}
         lines.append(f"        loss={py_value(losses)},")
@@ -304,4 +325,4 @@ def _functional(preset: Preset, model: Model | None) -> list[str]:
     return lines
 
 
-__all__ = ["keras_code", "layer_args", "layer_call", "optimizer_call", "py_value", "weight_paths"]
+__all__ = ["keras_code", "layer_args", "layer_call", "optimizer_call", "py_value", "schedule_call", "weight_paths"]

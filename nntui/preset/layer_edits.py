@@ -15,7 +15,7 @@ from ..engine.layers import LAYER_TYPES
 from .edit import Edit
 from .edit_fields import MAX_LAYERS, valid_layer_name
 from .preset import LayerSpec, Preset
-from .preset_graph import layer_names, pin_references, rename_output
+from .preset_graph import layer_names, output_names, pin_references, rename_output
 
 
 def check_index(p: Preset, index: int) -> int:
@@ -79,12 +79,34 @@ def move_layer(p: Preset, index: int, delta: int) -> Edit:
 
 
 def duplicate_layer(p: Preset, index: int) -> Edit:
-    """Insert a copy of layer ``index`` right below it (its name, if any, is not copied)."""
+    """Insert a copy of layer ``index`` right below it (its name, if any, is not copied).
+
+    No other layer changes: a layer whose automatic name the copy would shift gets its name
+    explicitly, and in a graph the output stays the layer it was (the copy of the last layer does
+    not take its place). In a plain stack the copy of the last layer continues the stack.
+    """
     check_index(p, index)
     source = p.model.layers[index]
     spec = LayerSpec(source.type, copy.deepcopy(source.config), None,
                      list(source.inputs) if source.inputs else None)
-    return Edit(f"duplicate {source.type}", lambda new: new.model.layers.insert(index + 1, spec), index + 1)
+    before = layer_names(p)
+    outputs = output_names(p)
+    graph = p.model.outputs is not None or any(ls.inputs for ls in p.model.layers)
+
+    def duplicate(new: Preset) -> None:
+        layers = new.model.layers
+        if graph and new.model.outputs is None and index == len(layers) - 1:
+            new.model.outputs = list(outputs)
+        layers.insert(index + 1, spec)
+        shifted = True
+        while shifted:  # a pinned name is taken, which may shift another automatic name
+            after = layer_names(new)
+            shifted = False
+            for i, name in enumerate(before):
+                j = i if i <= index else i + 1
+                if after[j] != name:
+                    layers[j].name, shifted = name, True
+    return Edit(f"duplicate {source.type}", duplicate, index + 1)
 
 
 def update_layer(p: Preset, index: int, config: dict | None = None, *, name: Any = ..., inputs: Any = ...) -> Edit:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.config import ConfigError
-from ..engine.model import Model, ShapeReport
-from .data_source import DataSizes
+from ..engine.model import LayerRow, Model, ShapeReport
+from .build import build_model, full_check
+from .data_source import DataSizes, data_sizes, input_shape_problem
 from .preset import Preset, check_output_names
 
 
@@ -96,4 +97,26 @@ class CheckResult:
         return None
 
 
-__all__ = ["CheckResult", "early_stopping_problem", "monitor_choices", "settings_problem"]
+def check_preset(p: Preset) -> CheckResult:
+    """What the model says about ``p``: shapes, loss against output and the data set's classes, input
+    shape, data set, settings."""
+    shape = p.model.input_shape
+    sizes = data_sizes(p)
+    input_error = input_shape_problem(p, sizes)
+    input_error = input_error + "." if input_error else None
+    data_error = f"{sizes.problem_field}: {sizes.problem}" if sizes.problem else None
+    try:
+        model = build_model(p.model)
+        report = full_check(p, model, sizes)
+    except Exception as exc:  # a bug below us must not take the editor down
+        rows = [LayerRow(i, ls.name or ls.type.lower(), ls.type, [], None, None, None, None)
+                for i, ls in enumerate(p.model.layers)]
+        report = ShapeReport((None, *shape), rows, [], error=exc)
+        return CheckResult(None, report, input_error,
+                           crash=f"internal error while checking the model ({type(exc).__name__}: {exc})",
+                           data_error=data_error, sizes=sizes)
+    return CheckResult(model, report, input_error, settings_error=settings_problem(p), data_error=data_error,
+                       sizes=sizes)
+
+
+__all__ = ["CheckResult", "check_preset", "early_stopping_problem", "monitor_choices", "settings_problem"]

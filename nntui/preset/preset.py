@@ -16,6 +16,7 @@ from ..engine.layers import LAYER_TYPES
 from ..engine.losses import ALIASES, LOSSES
 from ..engine.model import automatic_names
 from ..engine.optimizers import OPTIMIZERS
+from ..engine.schedules import create_schedule
 from .data_spec import DataSpec, parse_data
 from .errors import PresetError
 from .targets import TARGET_RULES, rule_problem
@@ -63,6 +64,9 @@ class TrainingSpec:
     loss_weights: dict[str, float] | None = None
     targets: dict[str, str] | None = None
     early_stopping: dict[str, Any] | None = None
+    #: Keras's learning-rate schedule: its ``type`` and settings (defaults filled; ``initial_learning_rate``
+    #: only when given, else the optimizer's rate), or None for a fixed rate
+    learning_rate_schedule: dict[str, Any] | None = None
 
 
 @dataclass
@@ -214,7 +218,7 @@ def parse_training(raw) -> TrainingSpec:
     """Validate the ``[training]`` table."""
     raw = _table(raw, "training")
     _check_keys(raw, ("loss", "optimizer", "batch_size", "epochs", "seed", "loss_weights", "targets",
-                      "early_stopping"), "training")
+                      "early_stopping", "learning_rate_schedule"), "training")
     if "loss" not in raw:
         raise ConfigError("training.loss", f"missing (one of: {', '.join(LOSSES)})")
     loss = _per_output(raw["loss"], "training.loss", _loss_name)
@@ -241,7 +245,25 @@ def parse_training(raw) -> TrainingSpec:
             early = validate_config(EARLY_STOPPING_FIELDS, table, owner="early_stopping")
         except ConfigError as exc:
             raise exc.within("training.early_stopping") from None
-    return TrainingSpec(loss, optimizer, batch, epochs, seed, weights, targets, early)
+    schedule = None
+    if "learning_rate_schedule" in raw:
+        schedule = parse_schedule(raw["learning_rate_schedule"], optimizer.config["learning_rate"])
+    return TrainingSpec(loss, optimizer, batch, epochs, seed, weights, targets, early, schedule)
+
+
+def parse_schedule(raw, learning_rate: float, path: str = "training.learning_rate_schedule") -> dict[str, Any]:
+    """Validate a ``learning_rate_schedule`` table (Keras's type and keys): the type and its settings,
+    defaults filled; ``initial_learning_rate`` only when given (else the schedule starts from the
+    optimizer's ``learning_rate``). ConfigError naming the key under ``path``."""
+    table = _table(raw, path)
+    try:
+        schedule = create_schedule(table, learning_rate)
+    except ConfigError as exc:
+        raise exc.within(path) from None
+    config = schedule.get_config()
+    if "initial_learning_rate" not in table:
+        config.pop("initial_learning_rate", None)
+    return {"type": schedule.name, **config}
 
 
 def parse_preset(raw: dict, source: str = "<preset>", path: Path | None = None) -> Preset:

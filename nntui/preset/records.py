@@ -1,4 +1,5 @@
-"""The metrics record: one JSON object per event worth keeping (the start, each epoch, the end).
+"""The metrics record: one JSON object per event worth keeping (the start, each epoch, each change of the
+learning rate by hand, the end).
 
 Both faces write these: the CLI's ``--metrics-out`` file, a checkpoint's ``metrics.jsonl`` and the
 app's saved metrics hold the same objects, one per line.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 
-from ..engine.events import EpochEnded, RunEnded, RunStarted
+from ..engine.events import EpochEnded, LearningRateChanged, RunEnded, RunStarted
 
 
 def _clean(value):
@@ -19,17 +20,29 @@ def _clean(value):
 
 
 def event_record(event) -> dict | None:
-    """The JSON object for an event worth keeping (start, epoch, done), else None."""
+    """The JSON object for an event worth keeping (start, epoch, learning_rate, done), else None.
+
+    An epoch's ``learning_rate`` is the optimizer's rate at its end (the schedule's, times a change by hand);
+    a ``learning_rate`` record is a change by hand (the factor, the scale since, the next rate).
+    """
     if isinstance(event, RunStarted):
-        return {"event": "start", "epochs": event.epochs, "steps_per_epoch": event.steps_per_epoch,
-                "batch_size": event.batch_size, "train_samples": event.train_samples,
-                "val_samples": event.val_samples, "test_samples": event.test_samples}
+        record = {"event": "start", "epochs": event.epochs, "steps_per_epoch": event.steps_per_epoch,
+                  "batch_size": event.batch_size, "train_samples": event.train_samples,
+                  "val_samples": event.val_samples, "test_samples": event.test_samples,
+                  "learning_rate": event.learning_rate}
+        if event.schedule:
+            record["learning_rate_schedule"] = event.schedule
+        return record
     if isinstance(event, EpochEnded):
         record = {"event": "epoch", "epoch": event.epoch}
         record.update({k: _clean(v) for k, v in event.logs.items()})
-        record.update({"seconds": round(event.seconds, 4), "train_seconds": round(event.train_seconds, 4),
+        record.update({"learning_rate": event.learning_rate, "seconds": round(event.seconds, 4),
+                       "train_seconds": round(event.train_seconds, 4),
                        "samples_per_second": round(event.samples_per_second, 1)})
         return record
+    if isinstance(event, LearningRateChanged):
+        return {"event": "learning_rate", "epoch": event.epoch, "step": event.step, "global_step": event.global_step,
+                "factor": event.factor, "scale": event.scale, "learning_rate": event.learning_rate}
     if isinstance(event, RunEnded):
         record = {"event": "done", "reason": event.reason, "epochs_completed": event.epochs_completed}
         if event.test_logs is not None:
@@ -38,6 +51,11 @@ def event_record(event) -> dict | None:
             record["message"] = event.message
         return record
     return None
+
+
+def layers_record(epoch: int, layers: list[dict]) -> dict:
+    """``--inspect``'s record after each epoch: every layer's statistics (``LayerStats.record()`` each)."""
+    return {"event": "layers", "epoch": epoch, "layers": [{k: _clean(v) for k, v in layer.items()} for layer in layers]}
 
 
 def record_line(record: dict) -> str:

@@ -29,8 +29,10 @@ from .checkpoint import Checkpoint, restore_checkpoint
 from .data_source import DataSizes, data_sizes, sizes_of
 from .datasets import check_data, make_datasets
 from .errors import RunError
+from .fixes import find_fixes
 from .memory import available_memory, estimate, refusal
 from .preset import Preset
+from .thread_setting import ThreadSetting, choose_threads
 from .weights_file import load_weights
 
 
@@ -49,7 +51,8 @@ class RunData:
 @dataclass(frozen=True)
 class RunSetup:
     """A run ready to start: the checked model and its report, the compiled trainer, the output plans,
-    the early stopping (None when off) and, for a restored checkpoint, the epochs done and their logs."""
+    the early stopping (None when off), for a restored checkpoint the epochs done, their logs and the
+    changes of the learning rate by hand, and the BLAS threads the run uses (the trainer's ``threads``)."""
 
     preset: Preset
     model: Model
@@ -59,7 +62,9 @@ class RunSetup:
     early_stopping: EarlyStopping | None = None
     initial_epoch: int = 0
     history: list[dict] | None = None
+    learning_rate_changes: list[dict] | None = None
     sizes: DataSizes | None = None
+    threads: ThreadSetting = ThreadSetting()
 
     @property
     def acc_key(self) -> str | None:
@@ -78,23 +83,34 @@ class RunSetup:
         return RunData(arrays, train, val, test, sizes)
 
     def fit(self, data: RunData, epochs: int, *, initial_epoch: int | None = None, history: list[dict] | None = None,
-            keep_test_predictions: bool = False) -> TrainingRun:
+            keep_test_predictions: bool = False, learning_rate_changes: list[dict] | None = None) -> TrainingRun:
         """The engine's training generator over ``data`` up to epoch ``epochs``, with the preset's batch
-        size and this setup's early stopping (continuing after ``initial_epoch``, default the setup's)."""
+        size and this setup's early stopping (continuing after ``initial_epoch``, its ``history`` and
+        ``learning_rate_changes``, by default the setup's)."""
         return self.trainer.fit(data.train, epochs=epochs, batch_size=self.preset.training.batch_size,
                                 validation=data.val, test=data.test,
                                 initial_epoch=self.initial_epoch if initial_epoch is None else initial_epoch,
                                 keep_test_predictions=keep_test_predictions, early_stopping=self.early_stopping,
-                                history=self.history if history is None else history)
+                                history=self.history if history is None else history,
+                                learning_rate_changes=(self.learning_rate_changes if learning_rate_changes is None
+                                                       else learning_rate_changes))
 
 
 def model_error_line(preset: Preset, report: ShapeReport) -> str:
-    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit."""
+    """'<file>: model.layers[i] (name): <reason>' for the first layer that does not fit. For a layer whose
+    input has the wrong rank or size, the advice is the first fix that nntui knows makes the misfit go
+    away (:func:`~nntui.preset.fixes.find_fixes`: the model's likely mistake first, such as a Conv2D
+    below Flatten moved back above it), not the layer's own guess; merges and losses keep theirs."""
     i = report.error_index
     if i is None:
         field = getattr(report.error, "field", None)
         return f"{preset.source}: {'model.' + field if field else 'model'}: {report.error}"
-    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {report.error}"
+    text, reason = str(report.error), getattr(report.error, "reason", None)
+    found = find_fixes(preset, limit=1)
+    if reason and found.fixes and found.misfit.kind == "layer":
+        fix = found.fixes[0]
+        text = f"{reason} Fix: {fix.title}" + (f" (in the app: {fix.by_hand})." if fix.keys else ".")
+    return f"{preset.source}: model.layers[{i}] ({report.rows[i].name}): {text}"
 
 
 def check_memory(preset: Preset, model: Model, sizes: DataSizes | None = None) -> None:
@@ -111,13 +127,16 @@ def check_memory(preset: Preset, model: Model, sizes: DataSizes | None = None) -
 
 
 def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer | None = None,
-                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None) -> RunSetup:
+                memory: bool = False, weights=None, checkpoint: Checkpoint | None = None,
+                threads: ThreadSetting | None = None) -> RunSetup:
     """Everything a run of ``preset`` needs but the data.
 
     ``model`` and ``trainer`` continue from earlier ones (default: built fresh from the preset, seeded);
     ``memory`` refuses a run that cannot fit; ``weights`` is a .npz file to start from; ``checkpoint``
-    a loaded checkpoint to continue exactly.
+    a loaded checkpoint to continue exactly; ``threads`` the BLAS threads (default: ``NNTUI_THREADS``
+    when set, else the engine's choice), set on the trainer, a continued one too.
     """
+    threads = threads if threads is not None else choose_threads()
     model = model if model is not None else build_model(preset.model)
     sizes = data_sizes(preset)
     report = full_check(preset, model, sizes)
@@ -126,13 +145,16 @@ def prepare_run(preset: Preset, *, model: Model | None = None, trainer: Trainer 
     if memory:
         check_memory(preset, model, sizes)
     trainer = trainer if trainer is not None else make_trainer(preset, model)
+    trainer.threads = threads.count
     if weights:
         load_weights(model, weights)
     t = preset.training
     early = EarlyStopping(**t.early_stopping) if t.early_stopping else None
-    initial_epoch, history = 0, None
+    initial_epoch, history, changes = 0, None, None
     if checkpoint is not None:
         initial_epoch = restore_checkpoint(checkpoint, trainer, early)
         history = checkpoint.meta.get("history", [])
+        changes = checkpoint.learning_rate_changes
     plans = tuple(output_plans(t, model, preset.data.dataset, sizes.classes))
-    return RunSetup(preset, model, report, trainer, plans, early, initial_epoch, history, sizes)
+    return RunSetup(preset, model, report, trainer, plans, early, initial_epoch, history, changes, sizes,
+                    threads)

@@ -11,6 +11,7 @@ only validates it.
 from __future__ import annotations
 
 import copy
+import math
 from math import prod
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .data_spec import DATA_FIELDS, data_key_error, validate_data_value
 from .edit import Edit
 from .edit_fields import CHECKPOINT_FIELD, INPUT_SHAPE_FIELD, LOSS_WEIGHT_FIELD, TRAINING_FIELDS
 from .model_check import early_stopping_problem
-from .preset import OptimizerSpec, Preset
+from .preset import OptimizerSpec, Preset, parse_schedule
 from .preset_graph import output_names, pin_name
 from .targets import TARGET_RULES, default_rule, rule_problem
 
@@ -192,6 +193,16 @@ def set_name(p: Preset, name: str) -> Edit:
     return Edit("rename the preset", update)
 
 
+def set_description(p: Preset, description: str) -> Edit:
+    """Describe the preset in a line (empty: no description)."""
+    if not isinstance(description, str) or len(description) > 500 or "\n" in description:
+        raise ConfigError("description", f"expected one line of text, got {describe(description)}")
+
+    def update(new: Preset) -> None:
+        new.description = description.strip()
+    return Edit("describe the preset", update)
+
+
 def set_early_stopping(p: Preset, config: dict | None) -> Edit:
     """Turn early stopping on with these settings (validated, defaults filled) or off (None).
 
@@ -215,6 +226,53 @@ def set_early_stopping(p: Preset, config: dict | None) -> Edit:
     return Edit(label, update)
 
 
+def set_learning_rate_schedule(p: Preset, config: dict | None) -> Edit | None:
+    """Set the learning-rate schedule (Keras's ``type`` and keys, validated; defaults filled;
+    ``initial_learning_rate`` left out: the optimizer's rate) or turn it off (None). ConfigError naming
+    the key; None when it is already so."""
+    full = None
+    if config is not None:
+        try:
+            full = parse_schedule(dict(config), p.training.optimizer.config["learning_rate"], path="")
+        except ConfigError as exc:
+            raise ConfigError(exc.field.lstrip("."), exc.reason) from None
+    if full == p.training.learning_rate_schedule:
+        return None
+
+    def update(new: Preset) -> None:
+        new.training.learning_rate_schedule = full
+    if full is None:
+        label = "turn the learning-rate schedule off"
+    elif p.training.learning_rate_schedule is None or p.training.learning_rate_schedule["type"] != full["type"]:
+        label = f"schedule the learning rate with {full['type']}"
+    else:
+        label = f"change {full['type']}'s settings"
+    return Edit(label, update)
+
+
+def steps_per_epoch(p: Preset) -> int:
+    """Optimizer steps in one epoch of ``p`` on its data set (its limit and validation split; MNIST's
+    60,000 training images while the data set's size is not known)."""
+    n = data_sizes(p).train or 60_000
+    n = min(p.data.limit or n, n)
+    n -= int(n * p.data.validation_split)
+    return max(1, math.ceil(n / p.training.batch_size))
+
+
+def starter_schedule(p: Preset, type_name: str) -> dict:
+    """Settings a newly chosen schedule starts from, fitted to the run: ExponentialDecay multiplies the
+    rate by 0.9 each epoch; CosineDecay decays over the whole run; PiecewiseConstantDecay divides it by
+    10 halfway."""
+    steps = steps_per_epoch(p)
+    total = steps * p.training.epochs
+    lr = p.training.optimizer.config["learning_rate"]
+    if type_name == "ExponentialDecay":
+        return {"type": type_name, "decay_steps": steps, "decay_rate": 0.9}
+    if type_name == "CosineDecay":
+        return {"type": type_name, "decay_steps": total}
+    return {"type": type_name, "boundaries": [max(1, total // 2)], "values": [lr, lr / 10]}
+
+
 def checkpoint_folder(folder: str | None) -> str | None:
     """The folder runs write a checkpoint into after each epoch (None or empty: nowhere), validated."""
     value = CHECKPOINT_FIELD.validate(folder.strip() if isinstance(folder, str) else folder)
@@ -225,5 +283,6 @@ def checkpoint_folder(folder: str | None) -> str | None:
 
 
 __all__ = ["checkpoint_folder", "data_value", "follow_samples", "set_data", "set_dataset", "set_early_stopping",
-           "set_input_shape", "set_loss", "set_loss_weight", "set_name", "set_optimizer", "set_target", "set_training",
-           "training_value"]
+           "set_input_shape", "set_learning_rate_schedule", "set_loss", "set_loss_weight", "set_name", "set_description",
+           "set_optimizer",
+           "set_target", "set_training", "starter_schedule", "steps_per_epoch", "training_value"]

@@ -16,6 +16,7 @@ import tomli_w
 
 from ..engine.layers import LAYER_TYPES
 from ..engine.optimizers import OPTIMIZERS
+from ..engine.schedules import SCHEDULES
 from .atomic import atomic_write
 from .edit_fields import non_default_settings
 from .preset import Preset
@@ -55,8 +56,21 @@ def dumps(preset: Preset) -> str:
     opt.update({k: v for k, v in extra.items() if k != "learning_rate"})
     chunks.append(_table("training", {"loss": t.loss, "batch_size": t.batch_size, "epochs": t.epochs,
                                       "seed": t.seed, "loss_weights": t.loss_weights, "targets": t.targets,
-                                      "optimizer": opt, "early_stopping": t.early_stopping}))
+                                      "optimizer": opt, "learning_rate_schedule": schedule_table(t.learning_rate_schedule),
+                                      "early_stopping": t.early_stopping}))
     return "\n".join(chunks)
+
+
+def schedule_table(schedule: dict | None) -> dict | None:
+    """A learning-rate schedule as the preset writes it: its type, then the settings that differ from
+    the defaults (required ones always; lists for the boundaries and values)."""
+    if schedule is None:
+        return None
+    cls = SCHEDULES.get(schedule.get("type"))
+    settings = {k: v for k, v in schedule.items() if k != "type"}
+    if cls is not None:
+        settings = non_default_settings(cls.fields, settings)
+    return {"type": schedule["type"], **{k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}}
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
@@ -69,4 +83,4 @@ def save_preset(preset: Preset, path: str | os.PathLike) -> None:
     write_atomic(path, dumps(preset))
 
 
-__all__ = ["dumps", "save_preset", "write_atomic"]
+__all__ = ["dumps", "save_preset", "schedule_table", "write_atomic"]

@@ -248,15 +248,17 @@ def test_save_weights_and_metrics_never_overwrite_silently(tmp_path, monkeypatch
             load_weights(fresh, tmp_path / "small-weights.npz")
             for k, v in app.trained.model.get_weights().items():
                 assert np.array_equal(fresh.get_weights()[k], v)
-            # the same name again: a warning first, Enter again replaces it
+            # the same name again: the builder's question, "Overwrite small-weights.npz?"; n keeps the file
             before = (tmp_path / "small-weights.npz").stat().st_mtime_ns
             await pilot.press("w")
             await pilot.pause()
             await pilot.press("enter")
             await pilot.pause()
-            prompt = app.screen
-            assert prompt.__class__.__name__ == "TrainingSavePrompt"
-            assert "already exists" in static_text(prompt.query_one("#save-message", Static))
+            assert app.screen.__class__.__name__ == "ConfirmScreen"
+            assert "Overwrite small-weights.npz?" == app.screen.question
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "TrainingSavePrompt"
             await pilot.press("escape")
             await pilot.pause()
             assert (tmp_path / "small-weights.npz").stat().st_mtime_ns == before

@@ -37,9 +37,19 @@ def until(phase: str, *keys: str):
                        what=phase)
         for key in keys:
             await pilot.press(key)
+        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
+        # loaded the machine is, so that the picture never shows the frame before
+        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
         await pilot.pause(0.2)
         await pilot.wait_for_scheduled_animations()
     return run_before
+
+
+def anatomy_settled(screen) -> bool:
+    """Whether each anatomy picture on screen shows the screen's last snapshot."""
+    compact = screen._tabs.active == "tab-anatomy"
+    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
+    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -63,3 +73,50 @@ def test_training_finished_curves_120x40(snap_compare):
 
 def test_training_loss_not_finite_80x24(snap_compare):
     assert snap_compare(app_for(exploding_preset()), terminal_size=(80, 24), run_before=until("ended"))
+
+
+def until_inside(phase: str, *keys: str):
+    """The run in ``phase``, then i: the Inside tab once it shows the weights of that moment."""
+    async def run_before(pilot) -> None:
+        from nntui.tui.training.inside_tab import InsideTab
+
+        app = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == phase,
+                       what=phase)
+        screen = app.screen
+        await pilot.press("i")
+        tab = screen.query_one(InsideTab)
+        step = screen.state.steps_done
+        await wait_for(pilot, lambda: tab.view.inspection is not None and tab.view.inspection.snapshot.step == step,
+                       what="the inspection of the paused weights")
+        for key in keys:
+            await pilot.press(key)
+        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
+        # loaded the machine is, so that the picture never shows the frame before
+        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
+        await pilot.pause(0.2)
+        await pilot.wait_for_scheduled_animations()
+    return run_before
+
+
+def anatomy_settled(screen) -> bool:
+    """Whether each anatomy picture on screen shows the screen's last snapshot."""
+    compact = screen._tabs.active == "tab-anatomy"
+    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
+    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_training_inside_tab_paused(snap_compare, size):
+    assert snap_compare(app_for(mnist_small(), pause_at=PAUSE_AT), terminal_size=size,
+                        run_before=until_inside("paused"))
+
+
+def test_training_inside_tab_finished_first_dense_120x40(snap_compare):
+    assert snap_compare(app_for(mnist_small()), terminal_size=(120, 40), run_before=until_inside("ended", "down"))
+
+
+def test_training_inside_tab_conv_paused_80x24(snap_compare):
+    """mnist-cnn paused in its first epoch, the Inside tab on the first convolution's feature maps."""
+    preset = load_preset("mnist-cnn").with_overrides(epochs=1, batch_size=64)
+    assert snap_compare(app_for(preset, pause_at=4), terminal_size=(80, 24), run_before=until_inside("paused", "down"))

@@ -174,7 +174,7 @@ def test_save_prompt_resolves_paths(tmp_path):
     assert path == tmp_path / "w.npz" and not problem
     assert prompt.resolve("")[0] is None
     assert prompt.resolve(str(tmp_path))[0] is None  # a folder
-    assert "no folder" in prompt.resolve(str(tmp_path / "missing" / "w.npz"))[1]
+    assert "does not exist" in prompt.resolve(str(tmp_path / "missing" / "w.npz"))[1]
 
 
 def test_exploding_preset_really_explodes():

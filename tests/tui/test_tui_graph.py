@@ -39,7 +39,7 @@ async def test_g_draws_the_graph_and_shares_the_selection_with_the_table(app_fac
         assert view.display and view.has_focus and not app.screen.query_one("#stack").display
         text = view.text()
         lines = text.splitlines()
-        assert lines[0].split()[:4] == ["◉", "input", "Input", "(None,"]
+        assert lines[0].split()[:4] == ["◉", "input_layer", "InputLayer", "(None,"]
         assert "├──┬──╮" in text and "├──┴──╯" in text  # three branches split under stem_pool, joined at block
         assert any(line.startswith("│  │  ●  branch_pool_1x1") for line in lines)
         assert "block" in lines[lines.index(next(l for l in lines if "├──┴──╯" in l)) + 1]
@@ -257,9 +257,10 @@ async def test_w_loads_weights_and_a_mismatch_names_the_first_layer(app_factory,
         assert state is not None and state.matches(app.document.preset) and not state.trained
         assert np.all(state.model.layers[0].weights["kernel"] == 0.25)
         assert "The next run starts from the weights in good.npz" in status(app)
-        await pilot.press("down", "d")  # another model: the loaded weights no longer apply
+        await pilot.press("down", "d")  # another model: the loaded weights no longer apply, and it says so
         await pilot.pause()
-        assert "starts from" not in status(app)
+        assert "good.npz" not in status(app)
+        assert "The next run starts from fresh weights: the model changed since its weights were loaded" in status(app)
 
 
 async def test_ctrl_o_resumes_a_checkpoint_folder(app_factory, tmp_path, fake_mnist_dir):

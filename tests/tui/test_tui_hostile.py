@@ -106,7 +106,7 @@ def hostile_app(tmp_path, preset: str = "mnist", *, recorder: Recorder | None = 
 
     Quitting is recorded instead of done (random keys press q and ctrl+q too; the app must go on).
     """
-    app = NntuiApp(load_preset(preset), cursor_blink=False, cwd=tmp_path, typeahead=False)
+    app = NntuiApp(load_preset(preset), cursor_blink=False, cwd=tmp_path, typeahead=False, speed_probe=None)
     recorder = recorder or Recorder()
 
     class Training(TrainingScreen):
@@ -229,7 +229,7 @@ async def test_resizing_the_training_screen_while_training_paused_and_finished(t
         await press(app, "space")
         await wait_until(lambda: screen.phase == "paused", what="the pause")
         await through_sizes(app, "training screen, paused")
-        await press(app, "3")  # the results tab, still paused
+        await press(app, "2")  # the results tab, still paused (wide: 1 Curves, 2 Results, 3 Inside)
         await through_sizes(app, "training screen, paused, results tab")
         await press(app, "s")
         await wait_until(lambda: screen.phase == "ended", what="the stop")

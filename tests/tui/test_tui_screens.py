@@ -37,10 +37,22 @@ async def test_save_then_overwrite_only_after_confirming_then_reopen(app_factory
         assert not app.document.dirty and app.document.path == target
         saved = target.read_text()
 
-        # another change, saved over the same file: asks first; "n" keeps the file as it was
+        # another change: ctrl+s saves straight to the open file, no question
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("ctrl+s", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BuilderScreen) and not app.document.dirty
+        assert same(loads(target.read_text()), app.document.preset)
+        saved = target.read_text()
+
+        # save as (S) onto an existing file: asks first; "n" keeps the file as it was
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveScreen) and app.screen.query_one("#path").value == "mnist.toml"
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -53,8 +65,7 @@ async def test_save_then_overwrite_only_after_confirming_then_reopen(app_factory
         assert [p.name for p in tmp_path.iterdir()] == ["mnist.toml"]  # no temp file left behind
 
         # open it again: same model
-        await pilot.press("ctrl+n")  # (dirty again: asks before discarding)
-        await pilot.press("ctrl+o")
+        await pilot.press("c", "ctrl+o")  # (dirty again: asks before discarding)
         await pilot.pause()
         assert isinstance(app.screen, OpenPresetScreen)
         app.screen.query_one("#path").focus()
@@ -102,7 +113,7 @@ async def test_path_dialogs_resolve_in_the_working_folder_and_mark_the_refused_f
         await pilot.press("enter")
         await pilot.pause()
         error = app.screen.query_one("#save-error")
-        assert error.display and "runs is a folder" in str(error.render()) and field.has_class("-invalid")
+        assert error.display and "runs: is a folder" in str(error.render()) and field.has_class("-invalid")
         assert not (tmp_path / "runs.toml").exists()
         await pilot.press("x")  # the next keystroke takes the mark and the line away
         await pilot.pause()

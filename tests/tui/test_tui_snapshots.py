@@ -83,7 +83,7 @@ def test_keras_code_view(snap_compare):
 
 
 def test_graph_model_shows_connections_120x40(snap_compare):
-    graph = NntuiApp(loads(GRAPH), cursor_blink=False)
+    graph = NntuiApp(loads(GRAPH), cursor_blink=False, speed_probe=None)
     assert snap_compare(graph, terminal_size=WIDE, run_before=keys("down", "down", "down"))
 
 

@@ -22,11 +22,12 @@ class NoTraining(Screen):
 def make_app(preset: str = "mnist", cwd=None, **kwargs) -> NntuiApp:
     """The app on a shipped preset (or a path), with a steady cursor (no blinking) for screenshots.
 
-    Type-ahead is off: the pilot already waits for the app to settle after each key (the type-ahead
+    No estimate of an epoch's time (the test that needs one passes a ``speed_probe``). Type-ahead is off: the pilot already waits for the app to settle after each key (the type-ahead
     test turns it on and sends a burst).
     """
     kwargs.setdefault("typeahead", False)
     kwargs.setdefault("training_screen", NoTraining)
+    kwargs.setdefault("speed_probe", None)  # no timed steps (and no clock-based estimate in snapshots)
     return NntuiApp(load_preset(preset), cursor_blink=False, cwd=cwd, **kwargs)
 
 

@@ -132,6 +132,14 @@ class RunInspector:
         self.reported.update(n.key for n in new)
         return Inspection(self._epoch, snapshot, stats, notes, new)
 
+    def inspect_taken(self, snapshot: WeightSnapshot, *, epoch: int, epochs: list[dict], losses, live: bool = True) -> Inspection:
+        """On a thread of its own: ``snapshot`` and the run's facts taken with it between batches by the
+        thread that trains (the epoch, every finished epoch's logs, the last batch losses)."""
+        self._epoch = epoch
+        self.epochs = list(epochs)
+        self.losses = deque(losses, maxlen=LOSS_WINDOW)
+        return self.inspect(snapshot, live=live)
+
     def _carry_updates(self, stats: list[LayerStats]) -> list[LayerStats]:
         """A snapshot without a recorded step (taken while paused) keeps the last update measured."""
         out = []

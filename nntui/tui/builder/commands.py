@@ -13,9 +13,9 @@ from textual.screen import Screen
 #: the palette's titles for the footer's short descriptions (the others are shown as they are)
 COMMAND_TITLES = {"Del": "Delete layer", "Dup": "Duplicate layer", "Up": "Move layer up",
                   "Down": "Move layer down", "Add": "Add layer", "Edit": "Edit layer", "Input": "Input shape",
-                  "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New empty stack",
+                  "Loss/opt": "Loss, optimizer, training", "Keras": "Keras code", "New": "New model (untitled)", "Save as": "Save as a new file",
                   "Branch": "Add a branch", "Merge": "Add a merge layer", "Output": "Toggle output",
-                  "Graph": "Graph drawing", "Weights": "Load weights"}
+                  "Graph": "Graph drawing", "Weights": "Load weights", "Fix": "Fix the misfit"}
 
 
 def builder_commands(screen: Screen) -> Iterable[SystemCommand]:

@@ -4,7 +4,7 @@ One node per line, in an order where every layer comes after the layers it reads
 in columns ("lanes"): a layer read by several others splits its lane (``├──┬──╮``), a merge joins
 the lanes of its inputs (``├──┴──╯``). Labels sit to the right of the lanes, aligned::
 
-    ◉  input        Input         (None, 28, 28, 1)
+    ◉  input_layer  InputLayer    (None, 28, 28, 1)
     │
     ●  stem_pool    MaxPooling2D  (None, 13, 13, 32)
     ├──┬──╮
@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from .view import ERROR_MARK, UNKNOWN_MARK, RowView, StackView
+from .view import ERROR_MARK, INPUT_NAME, INPUT_TYPE, UNKNOWN_MARK, RowView, StackView
 
 LANE = 3  # columns per lane: the lane's character and two for the horizontal lines
 NODE_GLYPHS = {"input": "◉", "ok": "●", "error": ERROR_MARK, "unknown": UNKNOWN_MARK}
@@ -192,8 +192,8 @@ def layout(nodes: list[GraphNode]) -> list[GraphLine]:
     # a plain line of edges only between two node lines (a join right after it draws them already)
     rows = [r for k, r in enumerate(rows) if not (r[0] == "edges" and k + 1 < len(rows) and rows[k + 1][0] == "join")]
     width = max((len(c) for _, c, _, _ in rows), default=1)
-    name_w = max((len(n.name) for n in nodes), default=4)
-    type_w = max((len(n.type) for n in nodes), default=4)
+    name_w = max([len(INPUT_NAME)] + [len(n.name) for n in nodes])
+    type_w = max([len(INPUT_TYPE)] + [len(n.type) for n in nodes])
     shape_w = max((len(n.shape) for n in nodes), default=4)
     lines = []
     for kind, cells, node, col in rows:
@@ -204,8 +204,9 @@ def layout(nodes: list[GraphNode]) -> list[GraphLine]:
             line.segments = _node_segments(lane_text, col)
             state = node.state
             named = "error" if state == "error" else ("unknown" if state == "unknown" else "name")
-            line.segments += [("  ", "gap"), (node.name.ljust(name_w), named), ("  ", "gap"),
-                              (node.type.ljust(type_w), "unknown" if state == "unknown" else "type"), ("  ", "gap"),
+            name, type_name = (INPUT_NAME, INPUT_TYPE) if node.row == 0 else (node.name, node.type)
+            line.segments += [("  ", "gap"), (name.ljust(name_w), named), ("  ", "gap"),
+                              (type_name.ljust(type_w), "unknown" if state == "unknown" else "type"), ("  ", "gap"),
                               (node.shape.ljust(shape_w), {"error": "error", "unknown": "unknown"}.get(state, "shape"))]
             if node.output is not None:
                 line.segments.append(("  → output" + (f" {node.output + 1}" if _outputs(nodes) > 1 else ""),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..common.confirm import ConfirmScreen
 from ..common.help import Sections, binding_rows
+from .fix_chooser import FixChooserScreen
 from .keras_code import KerasCodeScreen
 from .layer_form import LayerFormScreen
 from .palette import PaletteScreen
@@ -26,7 +27,8 @@ MERGE_NOTES = [
 ]
 FORM_KEYS = [
     ("type", "A bad value is marked at once (✗ and the reason); nothing applies until it is valid"),
-    ("→", "Accept the suggested completion (activations, initialisers, true/false)"),
+    ("→ / enter", "Accept the completion shown in grey (activations, initialisers, true/false); "
+                  "enter then applies"),
     ("tab / shift+tab", "Next / previous setting"),
     ("enter", "Apply (when every setting is valid)"),
 ]
@@ -35,13 +37,16 @@ FORM_KEYS = [
 def builder_help(builder_bindings, everywhere: list[tuple[str, str]]) -> Sections:
     """(section title, rows) for the builder and the dialogs it opens; ``everywhere``: the app's keys."""
     return [
-        ("Builder", binding_rows(builder_bindings) + TABLE_KEYS),
+        ("Builder", list(dict.fromkeys(binding_rows(builder_bindings))) + TABLE_KEYS),  # t: one row
         ("Graph drawing (g)", GRAPH_KEYS),
         ("Merge layers (m)", MERGE_NOTES),
         ("Everywhere", everywhere),
         ("Add-layer palette", [("type", "Filter by name or description")] + binding_rows(PaletteScreen.BINDINGS)
          + [("enter", "Add the highlighted layer")]),
         ("Layer form, input shape, training settings", FORM_KEYS + binding_rows(LayerFormScreen.BINDINGS)),
+        ("Fix chooser (f)", [("↑ ↓", "Choose a fix: each says what it adds, moves or changes, with the shapes and "
+                                    "parameters before and after"), ("enter", "Apply it (one step: u undoes it)")]
+         + binding_rows(FixChooserScreen.BINDINGS)),
         ("Keras code", binding_rows(KerasCodeScreen.BINDINGS)),
         ("Questions", binding_rows(ConfirmScreen.BINDINGS)),
     ]

@@ -20,6 +20,8 @@ class KerasCodeScreen(Page):
         Binding("c,ctrl+c", "copy", "Copy", tooltip="Copy the code to the clipboard"),
         Binding("e", "export", "Export", tooltip="Write model.py and the weights (weights.npz) into a folder"),
         Binding("escape,q,k", "close", "Back", tooltip="Back to the builder"),
+        Binding("end", "end", "End", show=False, priority=True, tooltip="Go to the end of the code"),
+        Binding("home", "home", "Top", show=False, priority=True, tooltip="Go to the start of the code"),
     ]
 
     def __init__(self, code: str, name: str = "", export: Callable[[], Screen] | None = None):
@@ -53,6 +55,16 @@ class KerasCodeScreen(Page):
     def action_export(self) -> None:
         if self.export is not None:
             self.app.push_screen(self.export())
+
+    def action_end(self) -> None:
+        area = self.query_one("#code", TextArea)
+        area.move_cursor(area.document.end, center=False)
+        area.scroll_end(animate=False)
+
+    def action_home(self) -> None:
+        area = self.query_one("#code", TextArea)
+        area.move_cursor((0, 0))
+        area.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -13,7 +13,7 @@ from ...engine.model import INPUT
 from ...preset.data_source import shape_suggestion
 from ...preset.document import PresetDocument
 from ..common.css import tcss
-from .view import ERROR_MARK, StackView, format_value
+from .view import ERROR_MARK, INPUT_NAME, INPUT_TYPE, LOOSE_FIX, LOOSE_MARK, StackView, format_value
 
 
 def input_shapes(view: StackView, index: int) -> list[str]:
@@ -46,13 +46,15 @@ class LayerDetails(Static):
         item = view.rows[row]
         parts = []
         if item.index is None:
-            parts.append(Text.assemble(("Input", "bold"), "  ", (f"shape {item.settings[6:]}", "")))
+            parts.append(Text.assemble((INPUT_TYPE, "bold"), "  ", (f"shape {item.settings[6:]}", ""),
+                                       (f"  ({INPUT_NAME})", "dim")))
             parts.append(Text("The shape of one sample, without the batch axis. Keras writes the batch "
                               "axis as None: the model receives " + item.shape + ".", style="dim"))
             sizes = view.check.sizes
             if sizes is not None and sizes.values is not None:
                 parts.append(Text(f"{sizes.title} samples have {sizes.values:,} values: {shape_suggestion(sizes)}.",
                                   style="dim"))
+            parts.append(Text(f"Layers that read it name it '{INPUT}' in their inputs.", style="dim"))
             parts.append(Text("i or Enter: edit the input shape", style="italic dim"))
         else:
             spec = doc.layers[item.index]
@@ -79,6 +81,9 @@ class LayerDetails(Static):
                     if f.doc and changed:  # the key settings say what they do; defaults stay short
                         line.append(f"  {f.doc}", style="dim italic")
                     parts.append(line)
+        if item.loose:
+            parts.append(Text(f"{LOOSE_MARK} Not read by any layer and not an output: its weights train for "
+                              f"nothing ({LOOSE_FIX}).", style="italic"))
         if item.state == "error":
             colour = self._error_colour()
             parts.append(Text(f"{ERROR_MARK} {item.error}", style=f"bold {colour}"))

@@ -12,16 +12,36 @@ from typing import Any, Callable
 
 from textual.app import App
 
+from ...engine.config import ConfigError
 from ...engine.layers import LAYER_TYPES
+from ...preset import graph_edits, layer_edits
 from ...preset.document import PresetDocument
+from ...preset.edit import Edit
 from ...preset.edit_fields import starter_config
+from ...preset.format import with_article
+from ...preset.preset import Preset
 from .layer_details import input_shapes
 from .layer_form import LayerEdit, LayerFormScreen
 from .palette import PaletteScreen
-from .view import StackView
+from .view import ERROR_MARK, StackView, layer_preview
 
 #: applies a form's answer to the document
 Apply = Callable[[PresetDocument, LayerEdit], Any]
+#: the same edit as a value, for the form's preview
+MakeEdit = Callable[[Preset, LayerEdit], Edit]
+
+
+def previewer(app: App, make: MakeEdit) -> Callable[[LayerEdit], str]:
+    """The form's preview: what the layer would give if the settings as typed were applied."""
+    preset = app.document.snapshot()
+
+    def preview(edit: LayerEdit) -> str:
+        try:
+            change = make(preset, edit)
+        except (ConfigError, IndexError) as exc:
+            return f"{ERROR_MARK} {getattr(exc, 'reason', None) or exc}"
+        return layer_preview(preset, change)
+    return preview
 
 
 def needs_form(type_name: str) -> bool:
@@ -56,7 +76,9 @@ def add_layer(app: App, view: StackView | None, index: int) -> None:
             app.apply(lambda d: d.insert_layer(index, type_name, starter_config(type_name)))
             return
         form = LayerFormScreen(type_name, starter_config(type_name), title=f"Add {type_name} as layer {index}",
-                               context=f"will receive {shape_of_row(view, index)} (the output of the row above)")
+                               context=f"will receive {shape_of_row(view, index)} (the output of the row above)",
+                               preview=previewer(app, lambda p, e: layer_edits.insert_layer(
+                                   p, index, type_name, e.config, name=e.name, inputs=e.inputs)))
         _ask(app, form, lambda d, e: d.insert_layer(index, type_name, e.config, name=e.name, inputs=e.inputs))
     _choose_type(app, PaletteScreen(), chosen)
 
@@ -68,7 +90,9 @@ def edit_layer(app: App, view: StackView, index: int) -> None:
     context = f"receives {', '.join(input_shapes(view, index)) or '?'} · gives {row.shape}"
     form = LayerFormScreen(spec.type, spec.config, name=spec.name, inputs=spec.inputs,
                            title=f"Edit layer {index} · {spec.type} ({row.name})", context=context,
-                           error=row.error, fix=row.fix)
+                           error=row.error, fix=row.fix,
+                           preview=previewer(app, lambda p, e: layer_edits.update_layer(
+                               p, index, e.config, name=e.name, inputs=e.inputs)))
     _ask(app, form, lambda d, e: d.update_layer(index, e.config, name=e.name, inputs=e.inputs))
 
 
@@ -84,7 +108,9 @@ def add_branch(app: App, view: StackView | None, source: int | None) -> None:
         shape = shape_of_row(view, 0 if source is None else source + 1)
         form = LayerFormScreen(type_name, starter_config(type_name), name=app.document.fresh_name(type_name),
                                inputs=[source_name], title=f"Add {type_name} as a branch from {source_name}",
-                               context=f"will read {source_name} {shape} (a new branch beside the layers below it)")
+                               context=f"will read {source_name} {shape} (a new branch beside the layers below it)",
+                               preview=previewer(app, lambda p, e: graph_edits.add_branch(
+                                   p, source, type_name, e.config, name=e.name, inputs=e.inputs)))
         _ask(app, form, lambda d, e: d.add_branch(source, type_name, e.config, name=e.name, inputs=e.inputs))
     _choose_type(app, PaletteScreen(title=f"Add a branch from {source_name}"), chosen)
 
@@ -94,9 +120,11 @@ def add_merge(app: App, after: int | None) -> None:
     def chosen(type_name: str) -> None:
         doc = app.document
         form = LayerFormScreen(type_name, starter_config(type_name), name=doc.fresh_name(type_name),
-                               inputs=doc.merge_defaults(after), title=f"Add {type_name}: which layers does it join?",
+                               inputs=doc.merge_defaults(after), title=f"Add {with_article(type_name)} layer: which layers does it join?",
                                context="inputs: the layers it joins, comma-separated (default: the selected "
                                        "layer and the loose ends of the other branches)",
-                               focus="inputs")
+                               focus="inputs",
+                               preview=previewer(app, lambda p, e: graph_edits.add_merge(
+                                   p, after, type_name, e.inputs or [], e.config, name=e.name)))
         _ask(app, form, lambda d, e: d.add_merge(after, type_name, e.inputs or [], e.config, name=e.name))
     _choose_type(app, PaletteScreen(family="merge", title="Join branches with a merge layer"), chosen)

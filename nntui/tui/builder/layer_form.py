@@ -2,13 +2,14 @@
 
 Each setting is a :class:`~nntui.tui.common.field_editor.FieldEditor` driven by the layer class's
 ``fields`` (the engine's Field rules), plus the optional ``name`` and ``inputs`` that graph models
-use. Enter applies (when every setting is valid), Escape cancels.
+use. As values are typed, a line previews what the layer would give (its output shape and parameter
+count, or why it would not fit). Enter applies (when every setting is valid), Escape cancels.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,8 +55,11 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
 
     def __init__(self, type_name: str, config: dict | None = None, *, name: str | None = None,
                  inputs: list[str] | None = None, title: str = "", context: str = "",
-                 error: str | None = None, fix: str | None = None, focus: str | None = None):
+                 error: str | None = None, fix: str | None = None, focus: str | None = None,
+                 preview: Callable[[LayerEdit], str] | None = None):
         super().__init__()
+        #: what the layer would give with the settings as typed ('gives (None, 64) · 32,832 params')
+        self.preview = preview
         self.focus_field = focus  # "inputs" or "name": start there instead of the first setting
         self.type_name = type_name
         self.layer_cls = LAYER_TYPES[type_name]
@@ -87,6 +91,7 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
                                   classes="graph", id="layer-name")
                 yield FieldEditor(INPUTS_FIELD, parse=parse_names, text=", ".join(self.inputs or []),
                                   label="inputs", classes="graph", id="layer-inputs")
+            yield Static("", id="preview", markup=False)
             yield Static("", id="form-status", markup=False)
             with HorizontalGroup(classes="buttons"):
                 yield Button("Apply (Enter)", variant="primary", id="apply", compact=True)
@@ -120,6 +125,24 @@ class LayerFormScreen(Dialog[LayerEdit | None]):
             status.set_classes("")
         status.display = bool(bad)
         self.query_one("#apply", Button).disabled = bool(bad)
+        self._update_preview(bad)
+
+    def _update_preview(self, bad: list) -> None:
+        """The output shape and parameter count with the settings as typed (kept while one is not valid)."""
+        preview = self.query_one("#preview", Static)
+        if self.preview is None:
+            preview.display = False
+            return
+        outcome = None if bad else self.result()
+        if isinstance(outcome, LayerEdit):
+            text = self.preview(outcome)
+        elif isinstance(outcome, str):
+            text = f"✗ {outcome}"
+        else:
+            text = "gives ? until every setting is valid"
+        preview.update(text)
+        preview.set_class(text.startswith("✗"), "-error")
+        preview.set_class(outcome is None, "-pending")
 
     def on_field_editor_changed(self, event: FieldEditor.Changed) -> None:
         event.stop()

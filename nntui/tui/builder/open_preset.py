@@ -38,13 +38,15 @@ class Resume:
 def shipped_options() -> list[Option]:
     """One option per shipped preset: name, data set and description (or why it is broken)."""
     options = []
-    for name, path in builtin_presets().items():
+    presets = builtin_presets()
+    width = max((len(name) for name in presets), default=0) + 2  # a gap after the longest name
+    for name, path in presets.items():
         try:
             preset = load_preset(str(path))
             description, dataset, style = preset.description, preset.data.dataset, ""
         except PresetError as exc:
             description, dataset, style = f"(broken: {exc.reason})", "", "red"
-        options.append(Option(Text.assemble((name.ljust(19), "bold"), (dataset.ljust(14), "cyan"),
+        options.append(Option(Text.assemble((name.ljust(max(19, width)), "bold"), (dataset.ljust(14), "cyan"),
                                             (description, style)), id=name))
     return options
 

@@ -13,20 +13,25 @@ the buttons in :mod:`~nntui.tui.builder.action_bar`, the command palette's entri
 
 from __future__ import annotations
 
+from textual import events
 from textual.actions import parse
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select
+from textual.widgets import DataTable, Header
 
 from ...preset.document import PresetDocument
-from ...preset.keras_code import keras_code
+from ..common.breakpoints import set_breakpoint_classes
+from ..common.field_editor import FieldEditor
+from ..common.steady_footer import SteadyFooter
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
+from .bindings import BUILDER_BINDINGS
 from .graph_view import GraphView
 from .layer_details import LayerDetails
 from .layer_dialogs import add_branch, add_layer, add_merge, edit_layer
+from .look_inside import kept_about, show_draw, show_inside
 from .settings_panel import SettingsPanel
 from .stack_table import StackTable
 from .status_line import StatusLine
@@ -40,37 +45,7 @@ class BuilderScreen(Screen):
     CSS_PATH = "screen.tcss"
     TYPE_AHEAD = True  # keys typed while the app is busy wait their turn (common/typeahead.py)
     AUTO_FOCUS = "#stack"
-    BINDINGS = [
-        Binding("a,insert", "add", "Add", tooltip="Add a layer under the cursor, chosen from the palette"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected layer's settings (on the input row: the input shape)"),
-        Binding("d,delete", "delete", "Del", tooltip="Delete the selected layer"),
-        Binding("c", "duplicate", "Dup", show=False, tooltip="Duplicate the selected layer (the copy goes below it)"),
-        Binding("shift+up,K", "move(-1)", "Up", show=False, key_display="⇧↑", tooltip="Move the selected layer up"),
-        Binding("shift+down,J", "move(1)", "Down", show=False, key_display="⇧↓", tooltip="Move the selected layer down"),
-        Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last change"),
-        Binding("U,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone change"),
-        Binding("b", "branch", "Branch", show=False,
-                tooltip="Add a branch: a new layer that reads the selected row (not the layer above it)"),
-        Binding("m", "merge", "Merge", show=False,
-                tooltip="Add a merge layer (Concatenate, Add, ...) joining the selected layer and the loose "
-                        "ends of the other branches (editable in its form)"),
-        Binding("O", "output", "Output", show=False,
-                tooltip="Make the selected layer an output too, or no longer one (several outputs: each "
-                        "gets its loss, target and weight in the loss panel)"),
-        Binding("g", "graph", "Graph", show=False, tooltip="Draw the model as a graph (branches in columns) / back to the table"),
-        Binding("i", "input_shape", "Input", show=False, tooltip="Edit the input shape"),
-        Binding("o", "training_settings", "Loss/opt", tooltip="Choose the loss, the optimizer and its settings, "
-                                                                "batch size, epochs, validation split"),
-        Binding("k", "keras", "Keras", tooltip="Show the model as Keras code, ready to copy"),
-        Binding("t", "train", "Train", tooltip="Train the model (when it fits)"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the model as a preset TOML file"),
-        Binding("ctrl+o", "open", "Open", show=False,
-                tooltip="Open a shipped preset, a preset file, or resume a run from its checkpoint folder"),
-        Binding("w", "load_weights", "Weights", show=False,
-                tooltip="Load saved weights (.npz) into the model: the next run starts from them"),
-        Binding("ctrl+n", "clear", "New", show=False, tooltip="Start from an empty stack (undoable)"),
-        Binding("q", "app.quit", "Quit", show=False, tooltip="Quit (asks about unsaved changes)"),
-    ]
+    BINDINGS = BUILDER_BINDINGS
 
     #: the document as the builder shows it (rows, totals, status); a new one after every change
     view: var[StackView | None] = var(None, always_update=True, init=False)
@@ -80,21 +55,30 @@ class BuilderScreen(Screen):
     graph_mode: var[bool] = var(False, init=False)
     #: which side-panel buttons are enabled; a change refreshes the footer's keys too
     availability: var[Availability | None] = var(None, bindings=True)
+    _shown_once = False  # whether the screen has been resumed (shown) before
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        set_breakpoint_classes(self)  # -wide now: the widgets below are styled once, not again at the first resize
+        # the view now (watchers run from on_mount): the totals and the status line bound to it show it in the
+        # first frame instead of the next
+        view = stack_view(self.doc)
+        self.set_reactive(BuilderScreen.view, view)
         yield Header(icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="stack-pane"):
                 yield StackTable(id="stack")
                 yield GraphView(id="graph")
-                yield TotalsBar(id="totals").data_bind(BuilderScreen.view)
+                yield TotalsBar(view, id="totals").data_bind(BuilderScreen.view)
             with VerticalScroll(id="side"):
                 yield ActionBar(id="actions").data_bind(BuilderScreen.availability)
                 yield LayerDetails(id="details")
-                yield SettingsPanel(id="training")
-        yield StatusLine(id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
-        yield Footer(compact=True)
+                # the longest part of the screen, mounted just after the first frame (Textual's Lazy)
+                settings = SettingsPanel(id="training")
+                settings.border_title = "Loss, optimizer, training (o)"
+                yield Lazy(settings)
+        yield StatusLine(view, id="status").data_bind(BuilderScreen.view, BuilderScreen.start_note)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.table.border_title = "Layers"
@@ -103,7 +87,6 @@ class BuilderScreen(Screen):
         graph.border_subtitle = "g: table · b branch · m merge · O output"
         graph.display = False
         self.query_one("#details").border_title = "Selected"
-        self.query_one("#training").border_title = "Loss, optimizer, training (o)"
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
         self.show_document()
 
@@ -176,7 +159,12 @@ class BuilderScreen(Screen):
             return f"The model is not ready: {view.check.problem}"
         return None
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # runs before Screen's own handler: the first time, the widgets were styled as they mounted a
+        # moment ago, so Textual's restyle of the whole screen (a third of the start-up) is skipped
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
         # back from the training screen or a dialog: what the next run starts from may have changed
         if self.view is not None:
             self.start_note = self.app.start_weights_note()
@@ -217,8 +205,12 @@ class BuilderScreen(Screen):
             return True if self.doc.can_undo else None
         if action == "redo":
             return True if self.doc.can_redo else None
-        if action == "train":
+        if action in ("train", "inside"):
             return True if self.train_blocker() is None else None
+        if action == "why_not_train":  # t while Train is disabled: say why rather than nothing
+            return False if self.train_blocker() is None else True
+        if action == "draw":
+            return self.train_blocker() is None and kept_about(self.app, self.doc.preset) is not None
         return True
 
     # ------------------------------------------------------------------ layers: the palette and the form
@@ -268,6 +260,20 @@ class BuilderScreen(Screen):
             extra = (" · each output's loss, target and weight: o" if len(outputs) > 1 else "")
             self.notify(f"{name} {what} (outputs: {', '.join(outputs)}){extra}", timeout=4)
 
+    def action_fix(self) -> None:
+        view = self.view
+        if view is None or view.fixes.misfit is None:
+            self.notify("Nothing to fix: every layer fits." if view is not None and view.ready else
+                        f"Nothing f can fix here: {view.check.problem if view else ''}", timeout=3)
+            return
+        from .fix_chooser import FixChooserScreen
+        revision = self.doc.revision
+
+        def chosen(fix) -> None:
+            if fix is not None and self.doc.revision == revision and self.app.apply(lambda d: d.apply(fix.edit)):
+                self.notify(f"Fixed: {fix.title} (u undoes it)", timeout=4)
+        self.app.push_screen(FixChooserScreen(view.fixes), chosen)
+
     def action_undo(self) -> None:
         label = self.doc.undo_label
         if self.app.apply(lambda d: d.undo()):
@@ -278,9 +284,17 @@ class BuilderScreen(Screen):
         if self.app.apply(lambda d: d.redo()):
             self.notify(f"Redone: {label}", timeout=2)
 
-    def action_clear(self) -> None:
-        if self.app.apply(lambda d: d.clear_layers()):
-            self.notify("All layers removed (u to undo)", timeout=3)
+    def action_new(self) -> None:
+        self.app.new_document()
+
+    def action_leave_panel(self) -> None:
+        focused = self.focused
+        side = self.query_one("#side")
+        if focused is None or not (focused is side or side in focused.ancestors):
+            return
+        for editor in side.query(FieldEditor).results(FieldEditor):
+            editor.revert()
+        (self.graph if self.graph_mode else self.table).focus()
 
     def action_graph(self) -> None:
         """Switch between the table and the drawing of the graph."""
@@ -297,7 +311,7 @@ class BuilderScreen(Screen):
 
     def action_training_settings(self) -> None:
         if self.has_class("-wide"):
-            panel = self.query_one("#training", SettingsPanel)
+            panel = self.query_one("#training", SettingsPanel)  # mounted by now: keys wait for the first frame
             panel.query("#losses Select").first().focus()  # the loss (the data set is above it)
             panel.scroll_visible()
         else:
@@ -306,12 +320,20 @@ class BuilderScreen(Screen):
 
     # ------------------------------------------------------------------ other screens and files
     def action_keras(self) -> None:
+        from ...preset.keras_code import keras_code
         from .keras_code import KerasCodeScreen
         from .keras_export import ExportKerasScreen, export_source
         preset, view = self.doc.snapshot(), self.view
         export = ((lambda: ExportKerasScreen(preset, export_source(self.app, preset)))
                   if view is not None and view.ready else None)  # a model that does not fit has no weights
         self.app.push_screen(KerasCodeScreen(keras_code(preset), preset.name, export=export))
+
+    def action_why_not_train(self) -> None:
+        view = self.view
+        if view is not None and not view.ready:
+            problem = view.check.problem or "the model does not fit"
+            self.notify(f"{problem[:1].upper()}{problem[1:]}. The status line says how to fix it.",
+                        title="Cannot train yet", severity="warning", timeout=5)
 
     def action_train(self) -> None:
         view = self.view
@@ -321,7 +343,27 @@ class BuilderScreen(Screen):
             return
         self.app.start_training(self.doc.snapshot())
 
+    def action_inside(self) -> None:
+        if self.train_blocker() is None:
+            show_inside(self.app, self.doc.snapshot())
+
+    def action_draw(self) -> None:
+        if self.train_blocker() is None and not show_draw(self.app, self.doc.snapshot()):
+            self.notify("Draw needs trained or loaded weights: t trains, w loads a .npz", severity="warning")
+
     def action_save(self) -> None:
+        from .save import SaveScreen, save_preset
+        doc = self.doc
+        if doc.path is None or doc.builtin:
+            self.app.push_screen(SaveScreen())
+            return
+        problem = save_preset(self.app, doc.path)
+        if problem:  # the open file cannot be written now: ask where instead, saying why
+            self.app.push_screen(SaveScreen(error=problem))
+        else:
+            self.notify(f"Saved {doc.path}", timeout=3)
+
+    def action_save_as(self) -> None:
         from .save import SaveScreen
         self.app.push_screen(SaveScreen())
 

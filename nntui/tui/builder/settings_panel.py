@@ -1,5 +1,6 @@
 """The builder's settings panel: the data set (:mod:`.data_panel`), the loss (per output: loss, target,
-weight), the optimiser, the training loop, early stopping and checkpoints.
+weight), the optimiser and its learning-rate schedule (:mod:`.schedule_fields`), the training loop
+(batch size, epochs, validation split, the data limit and the seed), early stopping and checkpoints.
 
 The panel shows the document's values and sends every valid change to the document through the
 app (one undoable step per change); it never holds settings of its own. It is used in the
@@ -25,8 +26,9 @@ from ..common.css import tcss
 from ..common.field_editor import FieldEditor
 from ..common.safe_lists import SafeSelect
 from .data_panel import DataPanel
+from .schedule_fields import ScheduleFields
 
-LOOP_FIELDS = ("batch_size", "epochs", "validation_split")
+LOOP_FIELDS = ("batch_size", "epochs", "validation_split", "limit", "seed")  # limit: a short run on a few images
 ES_FIELDS = {f.name: f for f in EARLY_STOPPING_FIELDS}
 ES_EDITED = ("patience", "min_delta", "mode", "restore_best_weights")  # the monitor has its own list
 OFF, ON = "off", "on"
@@ -80,6 +82,8 @@ class SettingsPanel(VerticalGroup):
                          allow_blank=False, compact=True, id="optimizer")
         yield Static("", id="optimizer-hint", classes="hint")
         yield VerticalGroup(*self._optimizer_rows(doc), id="optimizer-fields")
+        yield Static("Learning-rate schedule", classes="heading")
+        yield ScheduleFields(id="schedule")
         yield Static("Training loop", classes="heading")
         for key in LOOP_FIELDS:
             yield FieldEditor(TRAINING_FIELDS[key], doc.training_value(key), show_hint=False, id=f"loop-{key}",
@@ -156,6 +160,7 @@ class SettingsPanel(VerticalGroup):
 
     def on_mount(self) -> None:
         self.app.document_changed.subscribe(self, self._on_document_changed, immediate=True)
+        self.query_one("#loop-limit", FieldEditor).input.placeholder = "all images"
         self._hints()
 
     def _hints(self) -> None:
@@ -218,6 +223,7 @@ class SettingsPanel(VerticalGroup):
                 editor.set_value(opt.config.get(editor.field.name, editor.field.default))
         for key in LOOP_FIELDS:
             self.query_one(f"#loop-{key}", FieldEditor).set_value(doc.training_value(key))
+        self.query_one("#schedule", ScheduleFields).sync()
         self._hints()
 
     def _set_select(self, selector: str, value) -> None:

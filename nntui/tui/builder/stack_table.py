@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ..common.css import tcss
-from .view import RowView, StackView
+from ...engine.model import INPUT
+from .view import INPUT_NAME, INPUT_TYPE, RowView, StackView
 
 SEQUENTIAL_COLUMNS = (("#", "index"), ("Layer", "type"), ("Settings", "settings"), ("Output shape", "shape"),
                       ("Param #", "params"))
@@ -20,8 +21,19 @@ GRAPH_COLUMNS = (("#", "index"), ("Layer (type)", "type"), ("Output shape", "sha
 
 
 def clip(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` cells with an ellipsis."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    """Cut ``text`` to ``width`` cells with an ellipsis, after a whole setting where one fits
+    ('filters=32, relu, …', not 'filters=32, rel…')."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(", ", 0, max(0, width - 2))
+    if cut > 0:
+        return text[:cut] + ", …"
+    return text[: max(0, width - 1)] + "…"
+
+
+def connections_text(inputs: str) -> str:
+    """'input, dense' as the summary writes it: 'input_layer, dense'."""
+    return ", ".join(INPUT_NAME if n.strip() == INPUT else n.strip() for n in inputs.split(",")) if inputs else ""
 
 
 class StackTable(DataTable):
@@ -35,6 +47,7 @@ class StackTable(DataTable):
     ]
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
         "stack-table--error", "stack-table--unknown", "stack-table--input", "stack-table--muted",
+        "stack-table--loose",
     }
 
     def __init__(self, **kwargs):
@@ -68,20 +81,22 @@ class StackTable(DataTable):
     def _column_widths(self, view: StackView) -> tuple[int, ...]:
         """Fixed widths for the shape columns; the flexible column (settings, or inputs in a graph) gets the rest."""
         rows = view.rows
+        # room for a vertical scrollbar only when the rows (and the header) need one
+        scrollbar = 0 if self.size.height and len(rows) + 1 <= self.size.height else 2
         index_w = max(3, max(len(self._index_text(r)) for r in rows))
         shape_w = max(len("Output shape"), max(len(self._shape_text(r)) for r in rows))
         params_w = max(len("Param #"), max(len(r.params) for r in rows))
         if view.graph:
             type_w = min(28, max(len("Layer (type)"), max(len(self._type_text(r, True)) for r in rows)))
-            available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
+            available = self._available() - 2 * 5 - scrollbar - (index_w + type_w + shape_w + params_w)
             if available < 12:  # give the connections room at the expense of long layer names
                 type_w = max(14, type_w - (12 - available))
-                available = self._available() - 2 * 5 - 2 - (index_w + type_w + shape_w + params_w)
-            need = max(len("Connected to"), max(len(r.inputs) for r in rows))
+                available = self._available() - 2 * 5 - scrollbar - (index_w + type_w + shape_w + params_w)
+            need = max(len("Connected to"), max(len(connections_text(r.inputs)) for r in rows))
             return index_w, type_w, shape_w, params_w, max(8, min(need, available))
-        type_w = max(5, max(len(r.type) for r in rows))
+        type_w = max(5, max(len(self._type_text(r, False)) for r in rows))
         fixed = index_w + type_w + shape_w + params_w
-        available = self._available() - 2 * 5 - 2 - fixed
+        available = self._available() - 2 * 5 - scrollbar - fixed
         need = max(len("Settings"), max(len(r.settings) for r in rows))
         return index_w, type_w, max(8, min(need, available)), shape_w, params_w
 
@@ -93,6 +108,8 @@ class StackTable(DataTable):
 
     @staticmethod
     def _type_text(row: RowView, graph: bool) -> str:
+        if row.index is None:
+            return f"{INPUT_NAME} ({INPUT_TYPE})" if graph else INPUT_TYPE
         if not graph:
             return row.type
         return f"{row.name} ({row.type})"
@@ -109,15 +126,20 @@ class StackTable(DataTable):
             style = self.get_component_rich_style("stack-table--unknown", partial=True)
         elif row.state == "input":
             style = self.get_component_rich_style("stack-table--input", partial=True)
+        elif row.loose:
+            style = self.get_component_rich_style("stack-table--loose", partial=True)
         else:
             style = None
         shape = self._shape_text(row)
         if graph:
-            values = [self._index_text(row), self._type_text(row, True), shape, row.params,
-                      row.inputs if row.index is not None else ""]
+            kind = self._type_text(row, True)
+            if row.index is None and len(kind) > widths[1]:
+                kind = INPUT_NAME  # the name whole rather than 'input_layer (InputLay…'
+            values = [self._index_text(row), kind, shape, row.params,
+                      connections_text(row.inputs) if row.index is not None else ""]
             right = (0, 3)
         else:
-            values = [self._index_text(row), row.type, row.settings, shape, row.params]
+            values = [self._index_text(row), self._type_text(row, False), row.settings, shape, row.params]
             right = (0, 4)
         return [Text(clip(value, width), style=style or "", no_wrap=True, overflow="ellipsis",
                      justify="right" if i in right else "left")

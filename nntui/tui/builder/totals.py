@@ -16,8 +16,9 @@ class TotalsBar(Static):
 
     view: var[StackView | None] = var(None)
 
-    def __init__(self, **kwargs):
-        super().__init__("", markup=False, **kwargs)
+    def __init__(self, view: StackView | None = None, **kwargs):
+        # the first view's text at once: the first frame lays the bar out at its height, with its text
+        super().__init__(view.totals.text() if view is not None else "", markup=False, **kwargs)
 
     def watch_view(self, view: StackView | None) -> None:
         if view is not None:

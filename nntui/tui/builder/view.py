@@ -14,15 +14,21 @@ from ...engine.layers import LAYER_TYPES
 from ...engine.model import INPUT, GraphError
 from ...engine.shapes import format_shape
 from ...preset.format import readable_count, readable_size
+from ...preset.build import build_model, full_check
 from ...preset.document import PresetDocument
+from ...preset.edit import Edit
 from ...preset.edit_fields import non_default_settings
+from ...preset.fixes import FixReport
 from ...preset.model_check import CheckResult
 from ...preset.preset import LayerSpec, Preset
 
 ERROR_MARK = "✗"
 UNKNOWN_MARK = "?"
 OK_MARK = "✓"
+LOOSE_MARK = "○"  # a layer nothing reads that is not an output (the graph drawing's mark too)
 BYTES_PER_VALUE = 4  # float32
+#: the input row as Keras's summary names it (the CLI's --summary too); presets and forms call it 'input'
+INPUT_NAME, INPUT_TYPE = "input_layer", "InputLayer"
 
 
 def format_value(f: Field | None, value) -> str:
@@ -75,11 +81,13 @@ class RowView:
     state: str = "ok"  # ok | error | unknown | input
     error: str | None = None
     fix: str | None = None
+    loose: bool = False  # nothing reads it and it is not an output: its weights train for nothing
 
     @property
     def marker(self) -> str:
         """The symbol that marks the row's state (a misfit is never shown by colour alone)."""
-        return {"error": ERROR_MARK, "unknown": UNKNOWN_MARK}.get(self.state, "")
+        mark = {"error": ERROR_MARK, "unknown": UNKNOWN_MARK}.get(self.state, "")
+        return mark or (LOOSE_MARK if self.loose else "")
 
 
 @dataclass
@@ -116,6 +124,7 @@ class StackView:
     status: str
     problem_row: int | None  # table row of the first misfit (0 = the input row)
     check: CheckResult = field(repr=False, default=None)
+    fixes: FixReport = field(repr=False, default_factory=lambda: FixReport(None))
 
 
 def _names(check: CheckResult, preset: Preset) -> list[str]:
@@ -140,13 +149,14 @@ def build_rows(doc: PresetDocument, check: CheckResult) -> list[RowView]:
     report = check.report
     names = _names(check, preset)
     rows = [input_row(preset, check)]
+    loose = set(doc.open_ends())
     for i, spec in enumerate(preset.model.layers):
         r = report.rows[i] if i < len(report.rows) else None
         shape = shape_text(r.output_shape) if r is not None and r.output_shape is not None else UNKNOWN_MARK
         params = f"{r.params:,}" if r is not None and r.params is not None else UNKNOWN_MARK
         inputs = ", ".join(r.inputs) if r is not None and r.inputs else ", ".join(spec.inputs or [])
         row = RowView(i, spec.type, names[i] if i < len(names) else spec.type.lower(), settings_text(spec),
-                      shape, params, inputs)
+                      shape, params, inputs, loose=i in loose)
         if report.error_index == i and report.error is not None:
             row.state = "error"
             err = r.error if r is not None and r.error is not None else report.error
@@ -179,14 +189,48 @@ def totals(doc: PresetDocument, check: CheckResult) -> Totals:
                   batch, partial)
 
 
-def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) -> str:
-    """One or two lines: ready to train, or what does not fit and how to fix it."""
+def fix_hint(fixes: FixReport) -> str | None:
+    """The first known fix as the status line and the details suggest it, with the key that makes it."""
+    if not fixes.fixes:
+        return None
+    first = fixes.fixes[0]
+    return first.title + (f" ({first.keys})" if first.keys else "")
+
+
+def fix_key(fixes: FixReport | None) -> str:
+    """What the status line adds when fixes are known: the key that opens them."""
+    n = len(fixes.fixes) if fixes is not None else 0
+    return "" if not n else " · f: fix" + (f" ({n} ways)" if n > 1 else "")
+
+
+LOOSE_FIX = "m joins it to another branch, O makes it an output, d deletes it"
+
+
+def loose_text(rows: list[RowView]) -> str:
+    """The line that names the layers nothing reads ('' when there are none)."""
+    names = [row.name for row in rows if row.loose]
+    if not names:
+        return ""
+    what = (f"{names[0]} is" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]} are")
+    return f"\n  {LOOSE_MARK} {what} not read by any layer and not an output ({LOOSE_FIX})"
+
+
+def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView], fixes: FixReport | None = None) -> str:
+    """One or two lines: ready to train, or what does not fit and how to fix it (the first known fix,
+    else the engine's advice); the layers nothing reads."""
+    return _status_text(doc, check, rows, fixes) + loose_text(rows)
+
+
+def _status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView], fixes: FixReport | None) -> str:
+    hint = fix_hint(fixes) if fixes is not None else None
     preset = doc.preset
     report = check.report
     if check.ready:
         t = preset.training
         lr = t.optimizer.config.get("learning_rate")
-        opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g})" if lr is not None else "")
+        schedule = t.learning_rate_schedule
+        opt = f"{t.optimizer.type}" + (f" (learning rate {lr:g}" + (f", {schedule['type']}" if schedule else "") + ")"
+                                       if lr is not None else "")
         loss = t.loss if isinstance(t.loss, str) else ", ".join(f"{k}: {v}" for k, v in t.loss.items())
         on = f" on {_data_text(check)}" if check.sizes is not None else ""
         text = (f"{OK_MARK} Ready to train{on}: {report.total_params:,} params; loss {loss}; {opt}; "
@@ -199,6 +243,8 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         return text
     if check.crash:
         return f"{ERROR_MARK} {check.crash}"
+    if check.empty:  # before the graph's own complaint: a new model has no layers yet, nothing is wrong
+        return f"{ERROR_MARK} The model has no layers yet: press a to add one."
     if report.error is not None:
         i = report.error_index
         if i is None or i >= len(rows) - 1:
@@ -212,19 +258,44 @@ def status_text(doc: PresetDocument, check: CheckResult, rows: list[RowView]) ->
         else:
             head = f"{ERROR_MARK} Layer {i} {row.type} ({row.name}) does not fit: "
         text = head + (row.error or str(report.error))
-        if row.fix:
-            text += f"\n  Fix: {row.fix}"
+        if hint or row.fix:
+            text += f"\n  Fix: {hint or row.fix}{fix_key(fixes)}"
         return text
     if check.data_error:
         return f"{ERROR_MARK} Data: {check.data_error}\n  Fix: press o and set the data set's file (or another data set)."
     if check.input_error:
-        return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: press i to change the input shape."
+        return f"{ERROR_MARK} Input: {check.input_error}\n  Fix: {hint or 'press i to change the input shape.'}{fix_key(fixes)}"
     if check.empty:
         return f"{ERROR_MARK} The model has no layers yet: press a to add one."
     if check.settings_error:
         return (f"{ERROR_MARK} {check.settings_error[:1].upper()}{check.settings_error[1:]}\n"
                 "  Fix: press o for the loss panel (outputs: O on a layer).")
     return f"{ERROR_MARK} {check.problem}"
+
+
+def layer_preview(preset: Preset, change: Edit) -> str:
+    """What the layer that ``change`` adds or edits (its focus) would give: 'gives (None, 64) · 32,832 params',
+    or why it would not fit."""
+    new = change.applied_to(preset) or preset
+    try:
+        report = full_check(new, build_model(new.model))
+    except Exception as exc:  # a bug below us must not take the form down
+        return f"{ERROR_MARK} cannot tell ({type(exc).__name__}: {exc})"
+    i = change.focus
+    r = report.rows[i] if i is not None and i < len(report.rows) else None
+    if r is None:
+        return f"gives {UNKNOWN_MARK}"
+    parts = []
+    if r.output_shape is not None:
+        parts.append(f"gives {shape_text(r.output_shape)} · {r.params or 0:,} params")
+    if report.error is not None and report.error_index == i:
+        err = r.error if r.error is not None else report.error
+        reason = getattr(err, "reason", None) or str(err)
+        parts.append(f"{ERROR_MARK} {'the loss does not fit' if r.output_shape is not None else 'does not fit'}: "
+                     f"{reason}")
+    elif r.output_shape is None:
+        parts.append(f"gives {UNKNOWN_MARK} (a layer above does not fit)")
+    return " · ".join(parts)
 
 
 def _data_text(check: CheckResult) -> str:
@@ -237,12 +308,17 @@ def _data_text(check: CheckResult) -> str:
 def stack_view(doc: PresetDocument) -> StackView:
     """The whole view of the document."""
     check = doc.check()
+    fixes = doc.fixes()
     rows = build_rows(doc, check)
     problem = None
     if check.report.error is not None and check.report.error_index is not None:
         problem = check.report.error_index + 1
     elif check.input_error:
         problem = 0
+    hint = fix_hint(fixes)
+    if hint and problem is not None and rows[problem].state == "error":
+        rows[problem].fix = hint
     graph = doc.is_graph or (check.model is not None and bool(check.model.layers) and not check.model.is_sequential)
-    return StackView(rows, totals(doc, check), graph, check.ready, status_text(doc, check, rows), problem, check)
+    return StackView(rows, totals(doc, check), graph, check.ready, status_text(doc, check, rows, fixes), problem,
+                     check, fixes)
 

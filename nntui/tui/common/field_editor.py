@@ -59,11 +59,27 @@ def field_hint(f: Field) -> str:
 
 
 class FieldInput(Input):
-    """The app's text input (cursor blink follows the app's setting, for steady screenshots)."""
+    """The app's text input (cursor blink follows the app's setting, for steady screenshots).
+
+    Enter takes the completion shown in grey (as → does) when what is typed is not valid by itself:
+    ``soft`` in an activation becomes ``softmax``, ``relu`` stays ``relu``.
+    """
 
     def on_mount(self) -> None:
         if not getattr(self.app, "cursor_blink", True):
             self.cursor_blink = False
+
+    async def action_submit(self) -> None:
+        typed = self.value
+        if self.suggester is not None and typed and self.cursor_at_end and self.selection.is_empty:
+            check = self.validate(typed)
+            if check is not None and not check.is_valid:
+                suggestion = self._suggestion or await self.suggester.get_suggestion(
+                    typed if self.suggester.case_sensitive else typed.casefold())
+                if suggestion and len(suggestion) > len(typed):
+                    self.value = suggestion
+                    self.cursor_position = len(suggestion)
+        await super().action_submit()
 
 
 class FieldEditor(Widget):
@@ -198,6 +214,15 @@ class FieldEditor(Widget):
         self.touched = False
         self.valid, self.value, self.reason = self._evaluate(text)
         self._show()
+
+    def revert(self) -> None:
+        """Drop what is typed but not committed: the field shows its last committed value again."""
+        if self.is_mounted and self.text != self._committed_text:
+            with self.input.prevent(Input.Changed):
+                self.input.value = self._committed_text
+            self.touched = False
+            self.valid, self.value, self.reason = self._evaluate(self._committed_text)
+            self._show()
 
     def show_errors(self) -> None:
         """Mark an empty required field as an error too (after a failed Apply)."""

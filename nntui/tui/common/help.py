@@ -16,7 +16,7 @@ from textual.widgets import Static
 from .base import Dialog
 
 KEY_NAMES = {"question_mark": "?", "shift+up": "shift+↑", "shift+down": "shift+↓", "escape": "esc",
-             "delete": "del", "insert": "ins", "up": "↑", "down": "↓"}
+             "delete": "del", "insert": "ins", "up": "↑", "down": "↓", "full_stop": "."}
 
 def key_text(binding: Binding) -> str:
     """'a / ins' for 'a,insert'."""

@@ -25,6 +25,7 @@ class Curves:
     val_acc: tuple = ()
     epochs: int = 0
     acc_key: str | None = "accuracy"
+    rate_marks: tuple = ()  # (x, new learning rate) where the rate was changed by hand
 
 
 class LiveHistory:
@@ -50,11 +51,14 @@ class LiveHistory:
         self._ema_n = 0
         self.beta = 0.9
         self.epochs = 0
+        self.last_x = 0.0  # where the last batch ended (x in epochs)
+        self.rate_marks: list[tuple[float, float]] = []  # (x, new rate) of each change by hand
 
     # -- batches
     def add_batch(self, x: float, loss: float, acc: float | None, beta: float) -> None:
         """One batch: its loss and accuracy; updates the (bias-corrected) moving averages."""
         self._ema_n += 1
+        self.last_x = x
         self.beta = beta
         self.ema_loss = beta * (self.ema_loss or 0.0) + (1 - beta) * loss
         if acc is not None:
@@ -101,6 +105,15 @@ class LiveHistory:
             del getattr(self, name)[keep:]
         self._pending = [0, 0.0, 0.0, 0.0, 0.0]
         self.rows = [r for r in self.rows if r[0] <= epoch]
+        self.rate_marks = [m for m in self.rate_marks if m[0] <= epoch + 1e-9]
+        self.last_x = float(epoch)
+
+    def add_rate_mark(self, x: float, rate: float) -> None:
+        """The learning rate was changed by hand after the batch that ended at ``x`` (a second change at
+        the same place replaces the first)."""
+        if self.rate_marks and abs(self.rate_marks[-1][0] - x) < 1e-9:
+            self.rate_marks.pop()
+        self.rate_marks.append((x, rate))
 
     # -- epochs
     def add_epoch(self, event: EpochEnded) -> None:
@@ -118,4 +131,4 @@ class LiveHistory:
             tuple(r[1].get(acc, math.nan) if acc else math.nan for r in rows),
             tuple(r[1].get("val_loss", math.nan) for r in rows),
             tuple(r[1].get(f"val_{acc}", math.nan) if acc else math.nan for r in rows),
-            self.epochs, acc)
+            self.epochs, acc, tuple(self.rate_marks))

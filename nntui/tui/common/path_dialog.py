@@ -19,6 +19,7 @@ from typing import Callable, ClassVar
 from textual import on
 from textual.widgets import Input, Static
 
+from ...preset.outputs import OutputError, check_output_file
 from .base import Dialog, ResultType
 from .checked_input import CheckedInput
 from .confirm import ConfirmScreen
@@ -32,11 +33,12 @@ def working_folder(app) -> Path:
 
 
 def write_problem(path: Path) -> str | None:
-    """Why no file can be written at ``path`` (None: it can be)."""
-    if path.is_dir():
-        return f"{path} is a folder; add a file name"
-    if not path.parent.is_dir():
-        return f"no folder {path.parent}: it does not exist"
+    """Why no file can be written at ``path`` (None: it can be): the one output check
+    (:func:`~nntui.preset.outputs.check_output_file`: a folder, a missing folder, no permission)."""
+    try:
+        check_output_file(path)
+    except OutputError as exc:
+        return str(exc)
     return None
 
 

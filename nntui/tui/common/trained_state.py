@@ -52,6 +52,13 @@ class TrainedState:
         """Whether ``preset`` describes this very model (same input shape, layers, settings, outputs)."""
         return self.model_spec == preset.model
 
+    def trained_text(self) -> str:
+        """What the weights are: 'trained 3 epochs (1,200 batches)', or 'freshly initialised (untrained)'."""
+        if not self.trained:
+            return "freshly initialised (untrained)"
+        done = self.epochs_completed
+        return f"trained {done} epoch{'s' if done != 1 else ''} ({self.steps_done:,} batches)"
+
     @property
     def trained(self) -> bool:
         """Whether any batch was trained (else the weights are the fresh initial ones)."""

@@ -263,4 +263,5 @@ class DrawScreen(Page):
 
     def action_help(self) -> None:
         if not isinstance(self.app.screen, HelpScreen):
-            self.app.push_screen(HelpScreen(self.help_sections()))
+            app_help = getattr(self.app, "help_sections", None)  # nntui's app adds the keys of everywhere
+            self.app.push_screen(HelpScreen(app_help(self) if callable(app_help) else self.help_sections()))

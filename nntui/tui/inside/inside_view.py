@@ -77,6 +77,7 @@ class InsideView(Widget, can_focus=True):
         self._weight_stats: list[LayerStats] = []
         self._parts_key: tuple | None = None
         self._parts: dict = {}
+        self._pictures: dict[tuple, PictureData | None] = {}
 
     def compose(self) -> ComposeResult:
         yield SampleBar()
@@ -197,17 +198,27 @@ class InsideView(Widget, can_focus=True):
         self.outputs = {o.name: o for o in probe.outputs(samples.x[i])}
         judged = self.outputs.get(samples.output) if samples.output is not None else None
         true = int(samples.classes[i])
-        info = SampleInfo(i, len(samples), samples.class_names[true], source=samples.source, note=self.note)
+        true_name = samples.class_names[true] if true >= 0 else ""  # a drawing: no true class
+        info = SampleInfo(i, len(samples), true_name, source=samples.source_of(i), note=self.note)
         if judged is not None:
             probs = class_probabilities(judged.value[0])
             predicted = int(classes_of(judged.value)[0])
-            info = SampleInfo(i, len(samples), samples.class_names[true], samples.class_names[predicted],
-                              float(probs[predicted]), samples.source, self.note)
+            info = SampleInfo(i, len(samples), true_name, samples.class_names[predicted],
+                              float(probs[predicted]), samples.source_of(i), self.note)
         self.query_one(SampleBar).info = info
-        picture = samples.picture(i)
-        self.query_one("#inside-input", InputPicture).picture = (
-            PictureData(picture, f"#{i:,} · {samples.class_names[true]}") if picture is not None else None)
+        self.query_one("#inside-input", InputPicture).picture = self._picture(i, f"#{i:,} · {true_name or 'your drawing'}")
         self._show_layer()
+
+    def _picture(self, i: int, caption: str) -> PictureData | None:
+        """The i-th sample's picture, the same object while the sample is the same (so that a new
+        inspection, which does not change the input, redraws no picture of it)."""
+        key = (id(self.samples), i, caption)
+        if key not in self._pictures:
+            if len(self._pictures) > 8:
+                self._pictures.clear()
+            picture = self.samples.picture(i)
+            self._pictures[key] = PictureData(picture, caption) if picture is not None else None
+        return self._pictures[key]
 
     def _stats(self, name: str) -> LayerStats | None:
         stats = self.inspection.stats if self.inspection is not None else self._weight_stats
@@ -221,9 +232,9 @@ class InsideView(Widget, can_focus=True):
     def _detail(self, entry: LayerEntry) -> DetailData:
         samples, i = self.samples, self.sample
         if entry.index is None:
-            picture = samples.picture(i)
+            picture = self._picture(i, "the input, as the network reads it")
             if picture is not None:
-                return DetailData(entry, picture=PictureData(picture, "the input, as the network reads it"))
+                return DetailData(entry, picture=picture)
             return DetailData(entry, vector=VectorData(np.asarray(samples.x[i]).ravel(), entry.name))
         value = self.outputs[entry.name].value[0]
         d = dict(entry=entry)
@@ -237,7 +248,7 @@ class InsideView(Widget, can_focus=True):
             names = tuple(str(k) for k in range(probabilities.size))
             true = None
             if target is not None and len(target[1]) == probabilities.size:
-                names, true = target[1], int(target[0][i])
+                names, true = target[1], (int(target[0][i]) if int(target[0][i]) >= 0 else None)
             d["probabilities"] = ProbabilityData(probabilities, names, true)
         else:
             d["vector"] = VectorData(value.ravel(), entry.name)

@@ -7,7 +7,7 @@ weights the view shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +39,7 @@ class InsideSamples:
     images: np.ndarray | None = None
     source: str = "test"
     others: tuple = ()
+    drawn: int = 0  # the first ``drawn`` samples are the user's drawings (true class -1: unknown)
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -48,6 +49,10 @@ class InsideSamples:
         if output == self.output:
             return self.classes, self.class_names
         return next(((c, n) for name, c, n in self.others if name == output), None)
+
+    def source_of(self, i: int) -> str:
+        """Where the i-th sample comes from: 'drawn' (the user's) or ``source``."""
+        return "drawn" if i < self.drawn else self.source
 
     def picture(self, i: int) -> np.ndarray | None:
         """The i-th sample as a 2-D grey picture (None when the input is not an image)."""
@@ -71,6 +76,20 @@ def test_samples(preset: Preset, model: Model, arrays, test: Dataset) -> InsideS
     others = tuple((p.name, p.rule.classes_of(digits), names(p)) for p in judged[1:])
     return InsideSamples(test.x, digits, plan.name, plan.rule.classes_of(digits), names(plan),
                          arrays.x_test, others=others)
+
+
+def with_drawing(samples: InsideSamples, x: np.ndarray, image: np.ndarray) -> InsideSamples:
+    """``samples`` with the user's drawing in front: ``x`` as the model reads it (a batch of one), ``image``
+    the prepared 28x28 picture in [0, 1]; its true class is unknown (-1)."""
+    n = len(samples)
+    pictures = samples.images if samples.images is not None else np.zeros((n, *image.shape), np.float32)
+    unknown = np.array([-1], np.int64)
+    others = tuple((name, np.concatenate([unknown, np.asarray(c, np.int64)]), names) for name, c, names in samples.others)
+    return replace(samples, x=np.concatenate([np.asarray(x, samples.x.dtype), samples.x]),
+                   digits=np.concatenate([unknown, np.asarray(samples.digits, np.int64)]),
+                   classes=np.concatenate([unknown, np.asarray(samples.classes, np.int64)]),
+                   images=np.concatenate([np.asarray(image, np.float32)[None] * 255.0, np.asarray(pictures, np.float32)]),
+                   others=others, drawn=samples.drawn + 1)
 
 
 def image_of(sample: np.ndarray) -> np.ndarray | None:

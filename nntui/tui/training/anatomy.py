@@ -155,8 +155,9 @@ class TrainingAnatomy(Widget):
         self._strips_key = None
 
     def set_info(self, info) -> None:
-        """The run's fixed facts (run_facts.RunInfo)."""
+        """The run's fixed facts (run_facts.RunInfo); a new run: the last run's values are gone."""
         self.info = info
+        self.snapshot = self.snapshot_pending = None
         self._strips = None
         self.refresh()
 

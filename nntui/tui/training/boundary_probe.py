@@ -16,7 +16,13 @@ from math import prod
 import numpy as np
 
 from ...preset.data_spec import PLAYGROUND_SETS
-from ..boundary.plane import EXTENT, BoundaryFrame, Extent, class_one_probability, grid_points
+from ..boundary.plane import (
+    EXTENT,
+    BoundaryFrame,
+    Extent,
+    class_one_probability,
+    grid_points,
+)
 
 INTERVAL = 0.5  # seconds: at most two frames a second while training
 RESOLUTION = 100  # Playground's density: a 100 x 100 grid over the plane

@@ -2,7 +2,7 @@
 
 ::
 
-    Training "mnist" on MNIST 28x28, 10 classes, 54,000 train · 407,050 params · rmsprop lr 0.001 · batch 128   ❚❚ paused
+    Training "mnist" · rmsprop lr 0.001 on MNIST 28x28, 10 classes, 54,000 train · 407,050 params · batch 128   ❚❚ paused
     Epoch 2/5 batch 13/422         ━━━━━━━━━━━━━━━━━━━━━━━╸━━━━━━━━━━━━━━━━  41%          31.2k samples/s
 
 The head owns what it shows: the run's facts (``info``), the newest snapshot, the loading text, the
@@ -25,13 +25,18 @@ from .phase import Phase
 from .progress import TrainingProgressBar
 
 
-def title_text(preset_name: str, info) -> Text:
-    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known."""
+def title_text(preset_name: str, info, learning_rate: float | None = None) -> Text:
+    """'Training "mnist"', with the run's facts (a run_facts.RunInfo) once they are known, the learning rate
+    first (it changes: a schedule, or + and -; ``learning_rate`` is the current one, bright once it differs
+    from the run's first)."""
     if info is None:
         return Text.assemble(("Training ", "bold"), (f'"{preset_name}"', "bold"))
+    rate = info.learning_rate if not learning_rate else learning_rate
+    changed = abs(rate - info.learning_rate) > 1e-12 * max(rate, info.learning_rate)
     return Text.assemble(("Training ", "bold"), (f'"{info.preset_name}"', "bold"),
+                         (f" · {info.optimizer} lr ", "dim"), (f"{rate:.4g}", "bold yellow" if changed else "dim"),
                          (f" on {info.data_text or f'{info.n_train:,} samples'} · {info.total_params:,} params · "
-                          f"{info.optimizer} lr {info.learning_rate:g} · batch {info.batch_size}", "dim"))
+                          f"batch {info.batch_size}", "dim"))
 
 
 def state_text(phase: Phase, snapshot, loading_text: str, result) -> Text:
@@ -114,13 +119,16 @@ class TrainingHead(Vertical):
     def ready(self, info) -> None:
         """A run starts: its facts (run_facts.RunInfo); the bar counts this run's batches."""
         self.info, self.snapshot, self.result = info, None, None
-        self._bar.update(0, max(1, (info.epochs - info.initial_epoch) * info.steps_per_epoch))
+        # the bar counts every epoch of the model's training, as the epoch numbers do: a continuation
+        # from epoch 1 to 2 starts at half way
+        self._bar.update(info.initial_epoch * info.steps_per_epoch, max(1, info.epochs * info.steps_per_epoch))
         self._set(self._title, title_text(self.preset_name, info))
         self._draw()
 
     def show_snapshot(self, snapshot) -> None:
         """The newest progress snapshot (run_facts.Snapshot)."""
         self.snapshot = snapshot
+        self._set(self._title, title_text(self.preset_name, self.info, snapshot.learning_rate))
         self._draw()
 
     def show_result(self, result) -> None:
@@ -145,15 +153,16 @@ class TrainingHead(Vertical):
             self._set(self._epoch, self.loading_text if phase in (Phase.LOADING, Phase.FAILED) else "")
             self._set(self._speed, "")
             return
-        if s.phase in ("validation", "test") and s.eval_total:
+        ended = phase == Phase.ENDED
+        if s.phase in ("validation", "test") and s.eval_total and not ended:
             self._set(self._epoch, Text.assemble((f"Epoch {max(s.epoch, 1)}/{s.epochs} ", "bold"),
                                                  (f"{'val' if s.phase == 'validation' else s.phase} "
                                                   f"{s.eval_done:,}/{s.eval_total:,}", "")))
-        else:
+        else:  # and once the run is over: where its training got to, as far as the bar shows
             self._set(self._epoch, Text.assemble((f"Epoch {max(s.epoch, info.initial_epoch + 1)}/{s.epochs} ",
                                                   "bold"), (f"batch {s.step}/{s.steps}", "")))
-        done = max(0, s.global_step - info.initial_epoch * info.steps_per_epoch)
-        if phase == Phase.ENDED and self.result is not None and not self.result.ended.stopped:
+        done = max(0, s.global_step)
+        if ended and self.result is not None and not self.result.ended.stopped:
             done = bar.total
         bar.update(done)
         if self.deterministic or s.samples_per_second is None:

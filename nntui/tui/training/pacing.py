@@ -21,6 +21,15 @@ PAUSED_REDRAW_DELAY = 0.03  # on a pause the head is drawn first, the rest this 
 # interval each re-acquisition can wait that long behind the UI thread, which multiplies the cost of
 # every redraw. While the training screen is up, threads hand the GIL over after at most 0.5 ms.
 SWITCH_INTERVAL = 0.0005
+# The worker waits for each progress snapshot's frame; a slow frame (a loaded machine) spaces the next
+# snapshot out, so that waiting stays within FRAME_BUDGET of the training time (at most MAX_GAP apart).
+FRAME_BUDGET = 0.03
+MAX_GAP = 0.5
+
+
+def snapshot_gap(interval: float, waited: float) -> float:
+    """Seconds until the worker's next snapshot, after it waited ``waited`` for the last one's frame."""
+    return min(max(interval, waited / FRAME_BUDGET), max(interval, MAX_GAP))
 
 
 class RedrawPacer:
@@ -55,5 +64,5 @@ class RedrawPacer:
         return False
 
 
-__all__ = ["RedrawPacer", "PLOT_BUDGET", "MIN_PLOT_INTERVAL", "EPOCH_PLOT_INTERVAL", "ANATOMY_INTERVAL",
+__all__ = ["RedrawPacer", "snapshot_gap", "FRAME_BUDGET", "MAX_GAP", "PLOT_BUDGET", "MIN_PLOT_INTERVAL", "EPOCH_PLOT_INTERVAL", "ANATOMY_INTERVAL",
            "PAUSED_REDRAW_DELAY", "SWITCH_INTERVAL"]

@@ -53,6 +53,7 @@ ALLOWED = {
     "stop": {Phase.LOADING, Phase.RUNNING, Phase.PAUSING, Phase.PAUSED},
     "again": {Phase.ENDED, Phase.FAILED},
     "restart": {Phase.ENDED, Phase.FAILED},
+    "learning_rate": {Phase.RUNNING, Phase.PAUSING, Phase.PAUSED},
     "save_weights": {Phase.PAUSED, Phase.ENDED},
     "save_metrics": {Phase.PAUSED, Phase.ENDED},
 }

@@ -1,7 +1,8 @@
 """Live training curves drawn with plotext: the loss panel and the accuracy panel.
 
 x is in epochs (2.5 = half-way through the third epoch), so the epochs are the integer ticks and
-are marked with faint vertical lines. Each panel draws the per-batch value (faint), its moving
+are marked with faint vertical lines. A change of the learning rate by hand (+ and -) is a violet
+vertical line on the loss panel, labelled with the new rate at its top. Each panel draws the per-batch value (faint), its moving
 average (bright) and the per-epoch validation value (points). Rendering plotext is pure Python
 and holds the GIL, so :meth:`TrainingPlot.show` only stores the data; the drawing happens at the
 next refresh, the series are first averaged down to what the panel's width can show, and the
@@ -30,6 +31,12 @@ SMOOTH_COLOR = (255, 170, 60)
 TRAIN_COLOR = (90, 170, 255)
 VAL_COLOR = (80, 220, 120)
 EPOCH_LINE_COLOR = (70, 70, 85)
+RATE_COLOR = (190, 120, 255)
+
+
+def rate_label(rate: float) -> str:
+    """A learning rate as short as it reads: 0.0005, 0.002, 1e-05."""
+    return f"{rate:.2g}"
 
 
 def downsample(x: np.ndarray, y: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -193,6 +200,7 @@ class TrainingPlot(PlotextPlot):
             ks = list(range(k0, k1 + 1, step))
             plt.ylim(k0, k1)
             plt.yticks(ks, [f"1e{k}" for k in ks])
+            self._rate_marks(first, x_end, k1)
             return
         if hi - lo < 1e-6:
             hi = lo + (0.01 if lo < 1 else abs(lo) * 0.01)
@@ -205,6 +213,18 @@ class TrainingPlot(PlotextPlot):
         at_rows = list(range(0, rows, every))
         ticks = [y0 + (y1 - y0) * r / max(1, rows - 1) for r in at_rows]
         plt.yticks(ticks, tick_labels(ticks))
+        self._rate_marks(first, x_end, y1)
+
+    def _rate_marks(self, x0: float, x1: float, top: float) -> None:
+        """On the loss panel: where the learning rate was changed by hand, a line and the new rate."""
+        c = self.curves
+        if self.kind != "loss" or c is None or not getattr(c, "rate_marks", ()):
+            return
+        plt = self.plt
+        for x, rate in c.rate_marks:
+            if x0 <= x <= x1:
+                plt.vline(x, RATE_COLOR)
+                plt.text(rate_label(rate), x, top, color=RATE_COLOR, background="default", alignment="left")
 
 
 def _rgb(c) -> Style:

@@ -1,7 +1,7 @@
 """What the training worker tells the screen: the run's fixed facts, its live snapshot, its result.
 
-Frozen dataclasses and the two helpers that fill them in:
-:func:`layer_text` for the anatomy's layer lines and :func:`confusion_matrix` for the results.
+Frozen dataclasses and the helpers that fill them in: :func:`layer_text` for the anatomy's layer
+lines, :func:`confusion_matrix` and :func:`run_result` for the results.
 """
 
 from __future__ import annotations
@@ -123,3 +123,34 @@ def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
     """k x k counts: rows are the true class, columns the predicted one."""
     pred = np.clip(pred.astype(np.int64), 0, k - 1)
     return np.bincount(true.astype(np.int64) * k + pred, minlength=k * k).reshape(k, k)
+
+
+MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
+CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"], "greater_than_4": ["0-4", "5-9"]}
+
+
+def run_result(ended: RunEnded, data, curves: Curves, snap: Snapshot, plans, probe=None) -> RunResult:
+    """The end of a run with its confusion matrix and some misclassified test images (``data``: the run's
+    RunData, ``plans``: its output plans, ``snap``: the last snapshot, shown with ``curves``; ``probe``:
+    the BoundaryProbe of a 2-D run, whose test points on the plane replace the images)."""
+    preds, y_test = ended.test_predictions, data.arrays.y_test
+    if not preds:
+        return RunResult(ended, curves=curves, snapshot=snap)
+    index = next((i for i, p in enumerate(plans) if p.rule.classes != 0), None)
+    if index is None or index >= len(preds):
+        return RunResult(ended, curves=curves, snapshot=snap)
+    rule = plans[index].rule
+    k = rule.classes or data.sizes.classes
+    true = rule.classes_of(np.asarray(y_test))
+    pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
+    cm = confusion_matrix(true, pred, k)
+    names = tuple(data.sizes.names() if rule.name == "label" else CLASS_NAMES.get(rule.name, map(str, range(k))))
+    wrong = np.flatnonzero(pred != true)
+    boundary = None  # 2-D runs: the test points on the plane instead of images
+    if probe is not None and index == probe.index:
+        boundary = probe.test_frame(data.test.x, true, pred)
+    picked = []
+    for j in wrong[:MAX_MISCLASSIFIED] if boundary is None else ():
+        t_text = names[true[j]] if rule.name in ("digit", "label") else f"{names[true[j]]} ({int(y_test[j])})"
+        picked.append((np.asarray(data.arrays.x_test[j]), t_text, names[min(max(pred[j], 0), k - 1)], int(j)))
+    return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap, boundary)

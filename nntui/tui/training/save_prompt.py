@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +14,8 @@ from ..common.path_dialog import PathDialog, write_problem
 
 
 class TrainingSavePrompt(PathDialog[str | None]):
-    """Asks for a path; dismisses with the path to write, or None. An existing file needs a second Enter."""
+    """Asks for a path; dismisses with the path to write, or None. An existing file is replaced only after
+    a yes to "Overwrite NAME?" (the common question of :meth:`PathDialog.confirm_overwrite`)."""
 
     CSS_PATH = ["../common/dialog.tcss", "save_prompt.tcss"]
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -27,7 +27,6 @@ class TrainingSavePrompt(PathDialog[str | None]):
         self.default_path = default_path
         self.suffix = suffix
         self.hint = hint
-        self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalGroup(classes="dialog", id="save-dialog"):
@@ -45,9 +44,6 @@ class TrainingSavePrompt(PathDialog[str | None]):
         field = self.query_one("#save-path", Input)
         field.focus()
         field.cursor_position = len(field.value)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._confirmed = None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -78,13 +74,3 @@ class TrainingSavePrompt(PathDialog[str | None]):
             self.show_error(problem, field)
             return
         self.confirm_overwrite(path, lambda: self.dismiss(str(path)))
-
-    def confirm_overwrite(self, path: Path, then: Callable[[], None]) -> None:
-        # The one place that does not ask with the common yes/no question: the training screen's tests
-        # (tests/tui/test_training_screen.py) expect the question on the field, answered by a second Enter.
-        if path.exists() and self._confirmed != path:
-            self._confirmed = path
-            self.show_error(f"{path} already exists. Press Enter again to replace it, or change the name.",
-                            self.query_one("#save-path", Input))
-            return
-        then()

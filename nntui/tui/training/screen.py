@@ -1,51 +1,47 @@
-"""The training screen: live curves, progress, the anatomy of the run, epoch table, results.
+"""The training screen: live curves, progress, the anatomy of the run, epoch table, results, Inside.
 
-Push it on any app: ``app.push_screen(TrainingScreen(preset, data_dir))``. It starts at once: loading
-and training run in a thread worker (:mod:`.worker`) that consumes the engine's one generator and only
-posts messages (:mod:`.messages`). The screen routes them to widgets that own what they show: the head
-(:mod:`.head`), the notice line (:mod:`.notice`), the plots, the anatomy, the epoch table
-(:mod:`.epoch_table`) and the results tab. Where the run is lives in one reactive, ``phase`` (a
-:class:`~.phase.Phase`): its watcher tells the head, and the footer follows (``bindings=True``).
+``app.push_screen(TrainingScreen(preset, data_dir))`` starts at once: a thread worker (:mod:`.worker`)
+loads and trains and only posts messages (:mod:`.messages`); the screen routes them to widgets that own
+what they show (:mod:`.head`, :mod:`.notice`, the plots, the anatomy, :mod:`.epoch_table`, the results,
+a 2-D model's decision boundary, :mod:`.inside_tab` fed by :mod:`.inside_tap`). ``phase`` (a
+:class:`~.phase.Phase` reactive) is where the run is: the head and the footer follow it. Keys: :mod:`.bindings` (i, D: :mod:`.inside_keys`).
 
-Keys: space/p pause and resume, n/. one batch while paused, s stop, t/Enter train again (continuing
-from the current weights), r restart from fresh weights, w save the weights, m save the metrics
-(:mod:`.saving`), 1/2/3 the tabs (4 the Boundary tab of a 2-D model), escape/b back to the builder.
-
-The trained model stays on the app after the screen closes: ``app.trained`` is a
-:class:`~nntui.tui.common.trained_state.TrainedState`. A later TrainingScreen for a preset whose model
-spec is equal (``app.trained.matches(preset)``) continues from those weights; the builder may drop it
-(``app.trained = None``) when the model changes.
+The trained model stays on the app (``app.trained``, a :class:`~nntui.tui.common.trained_state.TrainedState`):
+a later TrainingScreen for an equal model spec continues from it; the builder drops it when the model changes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from ...preset.preset import Preset
-from ...preset.weights_file import WeightsError
+from ..common.help import Sections
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .anatomy import TrainingAnatomy
+from .bindings import TRAINING_BINDINGS
 from .boundary_pane import TrainingBoundary
 from .curves import TrainingCurves
 from .epoch_table import TrainingEpochTable
 from .head import TrainingHead
+from .help_keys import shown_tabs, training_help
+from .inside_keys import draw_pad, toggle_inside
+from .inside_tab import InsideTab
+from .inside_tap import InsideTap
 from .notice import TrainingNoticeLine
 from .pacing import PAUSED_REDRAW_DELAY, SWITCH_INTERVAL, RedrawPacer
 from .phase import Phase
 from .results import TrainingResults
 from .run_control import RunControl
-from .saving import save_prompt, save_run_file
+from .saving import ask_and_save, checkpoint_folder
 from .summary import end_notice
 from .worker import PROGRESS_INTERVAL, TrainingJob
 
@@ -68,26 +64,7 @@ class TrainingScreen(Screen):
     CSS_PATH = "screen.tcss"
     AUTO_FOCUS = None
 
-    BINDINGS = [
-        Binding("space", "pause", "Pause"),
-        Binding("space", "resume", "Resume"),
-        Binding("p", "pause", "Pause", show=False),
-        Binding("p", "resume", "Resume", show=False),
-        Binding("n", "step", "Step"),
-        Binding("full_stop", "step", "Step", show=False),
-        Binding("s", "stop", "Stop"),
-        Binding("t", "again", "Train again"),
-        Binding("enter", "again", "Train again", show=False),
-        Binding("r", "restart", "Restart"),
-        Binding("w", "save_weights", "Weights"),
-        Binding("m", "save_metrics", "Metrics"),
-        Binding("escape", "back", "Back"),
-        Binding("b", "back", "Builder", show=False),
-        Binding("1", "tab('tab-live')", "Curves", show=False),
-        Binding("2", "tab('tab-anatomy')", "Anatomy", show=False),
-        Binding("3", "tab('tab-results')", "Results", show=False),
-        Binding("4", "tab('tab-boundary')", "Boundary", show=False),
-    ]
+    BINDINGS = TRAINING_BINDINGS
 
     phase: var[Phase] = var(Phase.LOADING, init=False, bindings=True)
     """Where the current run is; the head and the footer follow it."""
@@ -129,6 +106,7 @@ class TrainingScreen(Screen):
         self._results, self._boundary = TrainingResults(id="training-results"), TrainingBoundary(id="training-boundary")
         self._curves = TrainingCurves(id="training-plots")
         self._anatomies = [TrainingAnatomy(id="anatomy-wide"), TrainingAnatomy(id="anatomy-compact")]
+        self._inside = InsideTab(id="training-inside")
         yield self._head
         yield self._notice
         with TabbedContent(initial="tab-live", id="training-tabs") as self._tabs:
@@ -143,6 +121,8 @@ class TrainingScreen(Screen):
                 yield self._results
             with TabPane("Boundary", id="tab-boundary"):  # models with 2-D input
                 yield self._boundary
+            with TabPane("Inside", id="tab-inside"):
+                yield self._inside
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,16 +179,12 @@ class TrainingScreen(Screen):
             self._results.clear()
         else:
             self._results.clear("The test results appear here when this run ends.")
+        self._inside.new_run(tap := InsideTap())
         job = TrainingJob(self.preset, self.data_dir, control=self.control, previous=previous, data=self.data,
-                          arrays=self.arrays, interval=self.interval, checkpoint_dir=self._checkpoint_dir())
+                          arrays=self.arrays, interval=self.interval, tap=tap,
+                          checkpoint_dir=checkpoint_folder(self.checkpoint_dir, self.app),
+                          threads=getattr(self.app, "threads", None))  # the app's --threads / NNTUI_THREADS
         self._work(job)
-
-    def _checkpoint_dir(self) -> str | None:
-        """Where to checkpoint after each epoch: the argument, else the app's document's run option."""
-        if self.checkpoint_dir:
-            return self.checkpoint_dir
-        document = getattr(self.app, "document", None)
-        return getattr(document, "checkpoint_dir", None) or None
 
     @work(thread=True, exclusive=True, group="training", exit_on_error=False)
     def _work(self, job: TrainingJob) -> None:
@@ -228,6 +204,7 @@ class TrainingScreen(Screen):
         for pane in (*self._anatomies, self._boundary):
             pane.set_info(self.info)
         self._curves.show(message.curves)
+        self._inside.run_ready(self.preset, self.state.model, self.data)
         if self.info.boundary:  # a 2-D model: Playground's main picture first
             self._tabs.show_tab("tab-boundary")
             self._tabs.active = "tab-boundary"
@@ -274,6 +251,7 @@ class TrainingScreen(Screen):
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._inside.shown = self._tabs.active == "tab-inside"
         for anatomy in self._anatomies:
             anatomy.catch_up()
 
@@ -303,7 +281,7 @@ class TrainingScreen(Screen):
             self._show_curves(result.curves, time.perf_counter())
         self._results.show(result, self.info.n_test if self.info else 0)
         self._notice.say(*end_notice(result.ended))
-        if result.ended.reason != "non_finite":  # a loss that is not finite: the curves show the explosion
+        if result.ended.reason != "non_finite" and self._tabs.active != "tab-inside":  # not finite: the curves
             self._tabs.active = "tab-results"
 
     def on_training_notice(self, message: msg.TrainingNotice) -> None:
@@ -319,8 +297,10 @@ class TrainingScreen(Screen):
         allowed = self.phase.allows(action, saving=self.saving, weights=self.state is not None)
         if allowed is not None:
             return allowed
-        if action == "tab" and parameters:  # the anatomy's tab when compact, the boundary's for 2-D models
-            return not self._tabs.get_tab(parameters[0]).has_class("-hidden")
+        if action == "tab_number":
+            return 0 < int(parameters[0]) <= len(self.shown_tabs())
+        if action == "draw":  # hidden until there are weights; dimmed while they change
+            return None if self.state is None or self.phase not in (Phase.PAUSED, Phase.ENDED) else True
         return True
 
     def action_pause(self) -> None:
@@ -352,6 +332,10 @@ class TrainingScreen(Screen):
         self.control.stop()
         self.phase = Phase.STOPPING
 
+    def action_learning_rate(self, factor: float) -> None:
+        if self.control is not None:
+            self.control.scale_learning_rate(factor)
+
     def action_again(self) -> None:
         if self.running:
             return
@@ -372,8 +356,18 @@ class TrainingScreen(Screen):
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.app.pop_screen()
 
-    def action_tab(self, tab: str) -> None:
-        self._tabs.active = tab
+    def shown_tabs(self) -> list[tuple[str, str]]:
+        """(id, title) of the tabs shown now, in order (the tab keys number these)."""
+        return shown_tabs(self._tabs)
+
+    def action_tab_number(self, number: int) -> None:
+        tabs = self.shown_tabs()
+        if 0 < int(number) <= len(tabs):
+            self._tabs.active = tabs[int(number) - 1][0]
+
+    def help_sections(self) -> Sections:
+        """What ? lists here: the training keys and the tab keys of this layout."""
+        return training_help(self.BINDINGS, [title for _, title in self.shown_tabs()])
 
     def action_save_weights(self) -> None:
         self._save("weights")
@@ -383,18 +377,14 @@ class TrainingScreen(Screen):
 
     @work(group="save", exit_on_error=False)
     async def _save(self, kind: str) -> None:
-        """Ask where, then write in a thread; the keys that would change the weights wait meanwhile."""
-        path = await self.app.push_screen_wait(save_prompt(kind, self.preset.name))
-        if not path:
-            return
-        self.saving = True
-        try:
-            text, severity = await asyncio.to_thread(save_run_file, kind, self.state, path), "information"
-        except (WeightsError, OSError) as exc:
-            text, severity = f"Could not save: {exc}", "error"
-        finally:
-            self.saving = False
-        self.notify(text, severity=severity)
+        await ask_and_save(self, kind)
+
+    # ------------------------------------------------------------------------------------- inside, draw
+    def action_inside(self) -> None:
+        toggle_inside(self)
+
+    def action_draw(self) -> None:
+        draw_pad(self)
 
 
 __all__ = ["TrainingScreen", "APP_ATTRIBUTE"]

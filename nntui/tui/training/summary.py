@@ -43,7 +43,13 @@ def summary_text(result, n_test: int = 0) -> Text:
               "non_finite": ("✗ Training stopped: the loss is not finite", "bold red")}.get(
                   ended.reason, (f"■ Training ended ({ended.reason})", "bold yellow"))
     out.append(reason[0], reason[1])
-    out.append(f" after {ended.epochs_completed} epoch{'s' if ended.epochs_completed != 1 else ''}.\n")
+    done = ended.epochs_completed
+    full = f"{done} full epoch{'s' if done != 1 else ''}"
+    s = result.snapshot
+    if ended.stopped and s is not None and s.epoch > done and s.step:  # stopped inside an epoch
+        out.append(f" during epoch {s.epoch}, batch {s.step}/{s.steps} ({full} done).\n")
+    else:
+        out.append(f" after {done} epoch{'s' if done != 1 else ''}.\n")
     if ended.reason == "early_stopping" and ended.message:
         out.append(ended.message[:1].upper() + ended.message[1:] + "\n", "dim")
     if ended.test_logs is not None:

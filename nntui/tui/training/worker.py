@@ -1,17 +1,15 @@
 """The training screen's worker: :class:`TrainingJob`, one run in a thread, talking only through messages.
 
-The screen starts :meth:`TrainingJob.run` in a thread worker. The job loads the data, sets the run
-up with :func:`nntui.preset.run.prepare_run` (the one run setup the headless CLI uses too; a fresh
-model, or the previous run's) and consumes the engine's one generator; between two ``next()`` calls
-it asks :class:`~nntui.tui.training.run_control.RunControl` whether to go on, so pausing is simply
-not calling ``next()``. It never touches a widget: it only posts the messages of
-:mod:`nntui.tui.training.messages`, and at most ``PROGRESS_INTERVAL`` apart while batches stream (one
-cumulative snapshot, never one message per batch).
+The job loads the data, sets the run up with :func:`nntui.preset.run.prepare_run` (the headless CLI's
+setup too) and consumes the engine's one generator; between two ``next()`` calls it asks
+:class:`~nntui.tui.training.run_control.RunControl` whether to go on (pausing is not calling ``next()``)
+and hands the event to the Inside tab's :class:`~.inside_tap.InsideTap`. It never touches a widget:
+it posts :mod:`nntui.tui.training.messages`, at most ``PROGRESS_INTERVAL`` apart while batches stream
+(fewer when frames are slow, see :mod:`.pacing`).
 
-What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState`, stored by the screen
-on ``app.trained``. A later TrainingScreen for a preset whose model spec is equal continues from its
-weights (and its optimiser state when the loss and optimiser settings are unchanged too). The
-records the messages carry are in :mod:`nntui.tui.training.run_facts`.
+What survives the screen: :class:`~nntui.tui.common.trained_state.TrainedState` on ``app.trained``; a
+later TrainingScreen for an equal model spec continues from its weights (and its optimiser state when
+the loss and optimiser settings are unchanged too). The messages' records are in :mod:`.run_facts`.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from ...data.errors import DataError
-from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, RunEnded, RunStarted
+from ...engine.events import BatchEnded, EpochEnded, EpochStarted, Evaluating, LearningRateChanged, RunEnded, RunStarted
 from ...engine.shapes import format_shape
 from ...engine.training import Trainer
 from ...preset.checkpoint import CheckpointError, save_checkpoint
@@ -40,16 +38,16 @@ from ..common.live_history import LiveHistory
 from ..common.trained_state import TrainedState
 from . import messages as msg
 from .boundary_probe import BoundaryProbe
+from .inside_tap import InsideTap
+from .pacing import snapshot_gap
 from .run_control import RunControl
-from .run_facts import LayerInfo, RunInfo, RunResult, Snapshot, confusion_matrix, layer_text
+from .run_facts import LayerInfo, RunInfo, Snapshot, layer_text, run_result
 
 PROGRESS_INTERVAL = 0.2  # seconds between two progress snapshots while batches stream (5 per second)
 FRAME_WAIT = 0.1  # at most this long the worker waits for the screen to draw a snapshot
 READY_WAIT = 0.5  # ... and for the screen to show the run's facts before the first batch
-MAX_MISCLASSIFIED = 12  # misclassified test images handed to the results view
 
 LOSS_TARGETS = {"onehot": "one-hot", "integer": "class index", "binary": "0/1", "value": "values"}
-CLASS_NAMES = {"digit": [str(d) for d in range(10)], "parity": ["even", "odd"], "greater_than_4": ["0-4", "5-9"]}
 
 
 Post = Callable[[object], object]
@@ -64,17 +62,14 @@ class TrainingJob:
 
     def __init__(self, preset: Preset, data_dir=None, *, control: RunControl, previous: TrainedState | None = None,
                  data: RunData | None = None, arrays=None, interval: float = PROGRESS_INTERVAL,
-                 frame_wait: float | None = None, checkpoint_dir=None):
-        self.preset = preset
-        self.data_dir = data_dir
-        self.control = control
-        self.previous = previous
-        self.data = data
-        self.arrays = arrays
-        self.interval = interval
+                 frame_wait: float | None = None, checkpoint_dir=None, tap=None, threads=None):
+        self.preset, self.data_dir, self.control, self.previous = preset, data_dir, control, previous
+        self.data, self.arrays, self.interval = data, arrays, interval
+        self._gap = interval  # seconds to the next snapshot: the interval, longer when frames are slow
         self.frame_wait = FRAME_WAIT if frame_wait is None else frame_wait
         self.checkpoint_dir = checkpoint_dir
-        self._checkpoint_failed = False
+        self.tap = tap if tap is not None else InsideTap()  # copies of the weights for the Inside tab
+        self.threads, self._checkpoint_failed = threads, False  # a ThreadSetting (None: the default)
         self.state: TrainedState | None = None
         self._post: Post = lambda m: None
         # live fields
@@ -139,7 +134,7 @@ class TrainingJob:
         keep_trainer = same and prev.compiled_like(preset)
         try:
             setup = prepare_run(preset, model=prev.model if same else None,
-                                trainer=prev.trainer if keep_trainer else None)
+                                trainer=prev.trainer if keep_trainer else None, threads=self.threads)
         except RunError as exc:
             report = exc.report
             if report is None:
@@ -198,31 +193,39 @@ class TrainingJob:
         self._post(msg.TrainingReady(info, state, data, history.snapshot(), tuple(history.rows), ready))
         ready.wait(READY_WAIT)  # the screen lays itself out before the first batch (not during it)
         self._beta = 1.0 - 1.0 / max(5.0, steps / 20.0)  # smoothing over ~1/20 of an epoch
-        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial,
-                              learning_rate=trainer.optimizer.learning_rate)
-        ended = self._drive(run, state, data)
-        if ended is None:  # closed
+        lr = trainer.optimizer.learning_rate
+        self._snap = Snapshot(epochs=epochs, steps=steps, initial_epoch=initial, epoch=initial, learning_rate=lr)
+        self.tap.begin(state.model, trainer.optimizer, initial, past)
+        if (ended := self._drive(run, state, data)) is None:  # closed
             return
         if ended.reason == "stopped" and data.test is not None and len(data.test):
             ended = self._evaluate_after_stop(trainer, data, ended, t.batch_size)
             if ended is None:
                 return
-        result = self._result(ended, data, state, setup.plans)
+        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
+        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=state.history.snapshot(),
+                       boundary=final)
+        result = run_result(ended, data, snap.curves, snap, setup.plans, self._probe)
         history.records.append(event_record(ended))
         self._post(msg.TrainingEnded(result))
 
     def _drive(self, run, state: TrainedState, data: RunData) -> RunEnded | None:
-        ctl = self.control
+        ctl, tap = self.control, self.tap
         history = state.history
         stop_sent = False
         it = iter(run)
         n_train = len(data.train)
         while True:
+            if ctl.rate_pending:
+                self._change_rate(run, history, paused=False)
             if ctl.must_wait():
                 self._post_snapshot(history, paused=True)
+                tap.on_pause()
                 waited = 0.0
                 while ctl.must_wait():
                     waited += ctl.wait(0.5)
+                    if ctl.rate_pending:
+                        self._change_rate(run, history, paused=ctl.must_wait())
                 self._account_pause(waited)
             if ctl.closed:
                 run.close()
@@ -234,19 +237,20 @@ class TrainingJob:
                 event = next(it)
             except StopIteration:
                 return None
+            tap.on_event(event)
             if isinstance(event, BatchEnded):
                 self._on_batch(event, history, n_train)
                 state.steps_done += 1
                 ctl.batch_done(event.global_step)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, Evaluating):
                 self._in_eval = True
                 self._snap = replace(self._snap, **self._batch_fields())
                 self._snap = replace(self._snap, phase=event.phase, eval_done=event.done, eval_total=event.total)
                 now = time.perf_counter()
-                if now - self._last_post >= self.interval:
+                if now - self._last_post >= self._gap:
                     self._post_snapshot(history, now=now)
             elif isinstance(event, EpochStarted):
                 self._paused_train = self._paused_total = 0.0
@@ -264,10 +268,23 @@ class TrainingJob:
                 if self.checkpoint_dir:
                     self._checkpoint(run, state, event)
                 self._post_snapshot(history)
-            elif isinstance(event, RunStarted):
+            elif isinstance(event, (RunStarted, LearningRateChanged)):
                 history.records.append(event_record(event))
             elif isinstance(event, RunEnded):
                 return event
+
+    def _change_rate(self, run, history: LiveHistory, *, paused: bool) -> None:
+        """Hand the learning rate asked for (+ or -) to the run, mark the curves, show the new rate."""
+        factor = self.control.take_rate_factor()
+        try:
+            rate = run.scale_learning_rate(factor)
+        except ValueError as exc:
+            self._post(msg.TrainingNotice(f"The learning rate stays {run.next_learning_rate:g}: {exc}", "warning"))
+            return
+        history.add_rate_mark(history.last_x, rate)
+        self._snap = replace(self._snap, **self._batch_fields())
+        self._snap = replace(self._snap, learning_rate=rate)
+        self._post_snapshot(history, paused=paused)
 
     def _checkpoint(self, run, state: TrainedState, event: EpochEnded) -> None:
         """After an epoch, like ``--checkpoint``: everything needed to continue, written atomically."""
@@ -332,19 +349,20 @@ class TrainingJob:
         """Post the snapshot; while training, wait (at most FRAME_WAIT) until the screen has drawn it.
 
         Drawing is pure Python on the UI thread; run while this thread trains, it competes for the GIL
-        and for the cores BLAS is using, which costs the epoch more than the drawing itself. Measured
-        on the mnist preset (benchmarks/app_vs_headless.py, 6 rounds): app/headless 1.14 when the
-        worker waited only for the handler, 1.04 when it waits for the frame.
+        and for the cores BLAS is using, which costs the epoch more than the drawing itself
+        (benchmarks/app_vs_headless.py: 1.14 waiting only for the handler, 1.04 for the frame).
         """
         sloss, sacc = history.smoothed()
         boundary = self._probe.take(time.perf_counter(), force=paused) if self._probe is not None else None
         self._snap = replace(self._snap, **self._batch_fields(), smooth_loss=sloss, smooth_acc=sacc, paused=paused,
                              curves=history.snapshot(), boundary=boundary)
         drawn = None if paused or self.frame_wait <= 0 else threading.Event()
+        posted = time.perf_counter()
         self._post(msg.TrainingProgress(self._snap, drawn))
         if drawn is not None:
             drawn.wait(self.frame_wait)
         self._last_post = time.perf_counter()
+        self._gap = snapshot_gap(self.interval, self._last_post - posted)  # slow frames: fewer snapshots
 
     def _evaluate_after_stop(self, trainer: Trainer, data: RunData, ended: RunEnded, batch_size: int):
         """A stopped run keeps its weights: measure them on the test set too."""
@@ -362,35 +380,8 @@ class TrainingJob:
             self._snap = replace(self._snap, **self._batch_fields())
             self._snap = replace(self._snap, phase="test", eval_done=ev.done, eval_total=ev.total)
             now = time.perf_counter()
-            if now - self._last_post >= self.interval:
+            if now - self._last_post >= self._gap:
                 self._post_snapshot(history, now=now)
-
-    def _result(self, ended: RunEnded, data: RunData, state: TrainedState, plans) -> RunResult:
-        curves = state.history.snapshot()
-        final = self._probe.take(0.0, force=True) if self._probe is not None else None  # the final weights' plane
-        snap = replace(self._snap, **self._batch_fields(), paused=False, curves=curves, boundary=final)
-        preds, y_test = ended.test_predictions, data.arrays.y_test
-        if not preds:
-            return RunResult(ended, curves=curves, snapshot=snap)
-        index = next((i for i, p in enumerate(plans) if p.rule.classes != 0), None)
-        if index is None or index >= len(preds):
-            return RunResult(ended, curves=curves, snapshot=snap)
-        rule = plans[index].rule
-        k = rule.classes or data.sizes.classes
-        true = rule.classes_of(np.asarray(y_test))
-        pred = np.asarray(preds[index]).reshape(len(true), -1)[:, 0].astype(np.int64)
-        cm = confusion_matrix(true, pred, k)
-        names = tuple(data.sizes.names() if rule.name == "label" else CLASS_NAMES.get(rule.name, map(str, range(k))))
-        wrong = np.flatnonzero(pred != true)
-        boundary = None  # 2-D runs: the test points on the plane instead of images
-        if self._probe is not None and index == self._probe.index:
-            boundary = self._probe.test_frame(data.test.x, true, pred)
-        picked = []
-        for j in wrong[:MAX_MISCLASSIFIED] if boundary is None else ():
-            t_text = names[true[j]] if rule.name in ("digit", "label") else f"{names[true[j]]} ({int(y_test[j])})"
-            picked.append((np.asarray(data.arrays.x_test[j]), t_text,
-                           names[min(max(pred[j], 0), k - 1)], int(j)))
-        return RunResult(ended, cm, names, rule.name, tuple(picked), int(wrong.size), curves, snap, boundary)
 
 
 def _is_user_error(exc: Exception) -> bool:
