@@ -24,7 +24,7 @@ def keys(*presses):
 @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
 def test_save_dialog_of_a_new_model(snap_compare, size):
     """ctrl+n, one layer, ctrl+s: name untitled, the description empty and focused, untitled.toml."""
-    assert snap_compare(make_app(), terminal_size=size,
+    assert snap_compare(make_app(cwd="/home/learner"), terminal_size=size,  # a fixed folder in the dialog's note
                         run_before=keys("ctrl+n", "a", "d", "enter", *"10", "tab", *"softmax", "enter", "ctrl+s"))
 
 
