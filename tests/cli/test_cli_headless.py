@@ -42,10 +42,12 @@ def test_headless_training_on_fake_data(fake_mnist_dir, tmp_path):
 
 
 def test_same_seed_same_losses(fake_mnist_dir, tmp_path):
+    """Bit for bit with a fixed number of BLAS threads (the engine's own choice may change between runs,
+    and with it the order of a product's sums, as in any BLAS: the README says so)."""
     def losses(seed):
         out = tmp_path / f"m{seed}.jsonl"
         CliRunner().invoke(cli, ["--headless", "--data-dir", str(fake_mnist_dir), "--epochs", "2", "--limit", "200",
-                                 "--seed", str(seed), "--metrics-out", str(out)])
+                                 "--seed", str(seed), "--metrics-out", str(out), "--threads", "1"])
         return [r.get("loss") for r in map(json.loads, out.read_text().splitlines())]
 
     assert losses(1) == losses(1)
