@@ -11,8 +11,6 @@ from __future__ import annotations
 from ...engine.model import Model
 from ...preset import build_model
 from ...preset.preset import Preset
-from ..draw.launch import open_draw
-from ..inside.launch import model_copy, open_inside
 
 BUSY_WAIT = 2.0  # seconds to wait for a run that is letting go of the weights
 
@@ -38,6 +36,8 @@ def kept_weights(app, preset: Preset) -> tuple[Model, str] | None:
     if about is None or not state.busy.acquire(timeout=BUSY_WAIT):
         return None
     try:
+        from ..inside.launch import model_copy  # the views are imported when first opened: the builder shows sooner
+
         return model_copy(state.model), about
     finally:
         state.busy.release()
@@ -49,6 +49,8 @@ def show_inside(app, preset: Preset) -> None:
     if kept is None:
         model = build_model(preset.model).build(seed=preset.training.seed)
         kept = model, f"fresh weights (seed {preset.training.seed}, untrained)"
+    from ..inside.launch import open_inside
+
     open_inside(app, preset, kept[0], about=kept[1], data_dir=app.data_dir)
 
 
@@ -57,5 +59,7 @@ def show_draw(app, preset: Preset) -> bool:
     kept = kept_weights(app, preset)
     if kept is None:
         return False
+    from ..draw.launch import open_draw
+
     open_draw(app, preset, kept[0], about=kept[1], data_dir=app.data_dir)
     return True
