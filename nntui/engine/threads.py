@@ -60,11 +60,11 @@ class BlasPool:
             return cls._shared
 
     def set(self, threads: int) -> None:
-        """Let each BLAS call use up to ``threads`` threads."""
-        if threads != self.current:
-            for lib in self.libraries:
-                lib.set_num_threads(threads)
-            self.current = threads
+        """Let each BLAS call use up to ``threads`` threads (set every time, a few microseconds: another
+        thread of the process, e.g. the app's epoch-time probe with threadpoolctl, may have changed it)."""
+        for lib in self.libraries:
+            lib.set_num_threads(threads)
+        self.current = threads
 
     def restore(self) -> None:
         """Back to the libraries' own setting; another thread may control them next."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.message import Message
 from textual.reactive import var
+from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -98,11 +99,17 @@ class StatusLine(Static):
     def _measure(self, probe, preset: Preset, key: tuple) -> None:
         worker = get_current_worker()
         try:
-            speed = probe(preset, lambda: worker.is_cancelled)
+            speed = probe(preset, lambda: worker.is_cancelled or self._covered())
         except Exception:  # no estimate rather than a crash: the run itself will say what is wrong
             speed = None
         if not worker.is_cancelled:
             self.post_message(self.Measured(key, speed))
+
+    def _covered(self) -> bool:
+        """Whether another full screen (the training screen) is over the builder: a measurement then
+        stops at once, not to take the CPU from the run (a dialog over the builder does not stop it)."""
+        top = self.app.screen
+        return top is not self.screen and not isinstance(top, ModalScreen)
 
     def on_status_line_measured(self, event: Measured) -> None:
         event.stop()
