@@ -50,6 +50,8 @@ class NntuiApp(App[int]):
     TITLE = "nntui"
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    #: a screen under a dialog gets this class, so that app.tcss hides its toasts (the dialog shows them)
+    SUSPENDED_SCREEN_CLASS = "-suspended"
     MODES = {"builder": BuilderScreen}
     DEFAULT_MODE = "builder"
     BINDINGS = [

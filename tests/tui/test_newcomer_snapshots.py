@@ -12,11 +12,15 @@ from nntui.tui.training.screen import TrainingScreen
 ARRAYS = glyph_arrays()
 
 
-def keys(*presses):
+def keys(*presses, toasts=True):
+    """Press the keys; ``toasts=False`` clears the toasts before the picture (each lasts a few seconds
+    of the clock, so whether one is still there would depend on the machine's speed)."""
     async def run_before(pilot):
         await pilot.pause()
         for key in presses:
             await pilot.press(key)
+        if not toasts:
+            pilot.app.clear_notifications()
         await pilot.pause()
     return run_before
 
@@ -25,7 +29,8 @@ def keys(*presses):
 def test_save_dialog_of_a_new_model(snap_compare, size):
     """ctrl+n, one layer, ctrl+s: name untitled, the description empty and focused, untitled.toml."""
     assert snap_compare(make_app(cwd="/home/learner"), terminal_size=size,  # a fixed folder in the dialog's note
-                        run_before=keys("ctrl+n", "a", "d", "enter", *"10", "tab", *"softmax", "enter", "ctrl+s"))
+                        run_before=keys("ctrl+n", "a", "d", "enter", *"10", "tab", *"softmax", "enter", "ctrl+s",
+                                            toasts=False))
 
 
 def test_settings_dialog_keep_or_cancel_80x24(snap_compare):

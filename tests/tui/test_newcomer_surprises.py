@@ -191,3 +191,22 @@ async def test_merge_form_reads_an_add_and_the_input_row_is_named_as_keras_names
         await pilot.pause()
         assert table_row(app, 0)[1] in ("input_layer (InputLayer)", "input_layer")  # whole, where it is narrow
         assert table_row(app, 1)[4] == "input_layer"  # Connected to, as --summary writes it
+
+
+async def test_a_toast_under_a_dialog_is_shown_once(app_factory):
+    """A toast, then ctrl+s's dialog: the dialog's rack shows it, the builder's (under it) does not."""
+    from textual.widgets._toast import Toast
+
+    app = app_factory()
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        app.notify("a toast that outlasts the test", timeout=600)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        builder = app.screen_stack[-2]
+        assert app.screen is not builder and list(app.screen.query(Toast))
+        under = list(builder.query(Toast))
+        assert under and not any(t.visible for t in under)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is builder and any(t.visible for t in builder.query(Toast))
