@@ -30,26 +30,33 @@ def app_for(preset, **kwargs):
     return SnapshotApp(lambda: TrainingScreen(preset, arrays=ARRAYS, deterministic=True, **kwargs))
 
 
-def until(phase: str, *keys: str):
-    async def run_before(pilot) -> None:
-        app = pilot.app
-        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == phase,
-                       what=phase)
-        for key in keys:
-            await pilot.press(key)
-        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
-        # loaded the machine is, so that the picture never shows the frame before
-        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
-        await pilot.pause(0.2)
-        await pilot.wait_for_scheduled_animations()
-    return run_before
+async def press_and_settle(pilot, keys) -> None:
+    """Press ``keys``, then wait until every anatomy picture holds the screen's last snapshot (the
+    paused anatomy is drawn a moment after the paused head, by a timer), however loaded the machine is,
+    so that the picture never shows the frame before."""
+    app = pilot.app
+    for key in keys:
+        await pilot.press(key)
+    await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
+    await pilot.pause(0.2)
+    await pilot.wait_for_scheduled_animations()
 
 
 def anatomy_settled(screen) -> bool:
-    """Whether each anatomy picture on screen shows the screen's last snapshot."""
-    compact = screen._tabs.active == "tab-anatomy"
-    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
-    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
+    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in screen._anatomies)
+
+
+async def reach(pilot, phase: str) -> TrainingScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == phase, what=phase)
+    return app.screen
+
+
+def until(phase: str, *keys: str):
+    async def run_before(pilot) -> None:
+        await reach(pilot, phase)
+        await press_and_settle(pilot, keys)
+    return run_before
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -80,30 +87,14 @@ def until_inside(phase: str, *keys: str):
     async def run_before(pilot) -> None:
         from nntui.tui.training.inside_tab import InsideTab
 
-        app = pilot.app
-        await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == phase,
-                       what=phase)
-        screen = app.screen
+        screen = await reach(pilot, phase)
         await pilot.press("i")
         tab = screen.query_one(InsideTab)
         step = screen.state.steps_done
         await wait_for(pilot, lambda: tab.view.inspection is not None and tab.view.inspection.snapshot.step == step,
                        what="the inspection of the paused weights")
-        for key in keys:
-            await pilot.press(key)
-        # the paused anatomy is drawn a moment after the paused head (a timer): wait for it, however
-        # loaded the machine is, so that the picture never shows the frame before
-        await wait_for(pilot, lambda: anatomy_settled(app.screen), what="the anatomy's last frame")
-        await pilot.pause(0.2)
-        await pilot.wait_for_scheduled_animations()
+        await press_and_settle(pilot, keys)
     return run_before
-
-
-def anatomy_settled(screen) -> bool:
-    """Whether each anatomy picture on screen shows the screen's last snapshot."""
-    compact = screen._tabs.active == "tab-anatomy"
-    shown = [a for a in screen._anatomies if a.display and (a.id != "anatomy-compact" or compact)]
-    return screen.snapshot is None or all(a.snapshot is screen.snapshot for a in shown)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -150,37 +150,27 @@ class TrainingAnatomy(Widget):
         super().__init__(**kwargs)
         self.info = None
         self.snapshot = None
-        self.snapshot_pending = None  # the newest snapshot while hidden (shown when it becomes visible)
         self._strips = None
         self._strips_key = None
 
     def set_info(self, info) -> None:
         """The run's fixed facts (run_facts.RunInfo); a new run: the last run's values are gone."""
         self.info = info
-        self.snapshot = self.snapshot_pending = None
+        self.snapshot = None
         self._strips = None
         self.refresh()
 
     def show(self, snapshot) -> None:
-        """The live values (run_facts.Snapshot); redrawn only if a shown value changed."""
+        """The live values (run_facts.Snapshot); redrawn only if a shown value changed.
+
+        A hidden picture (the other layout's, or the Anatomy tab while another tab is open) keeps the
+        values too: it is drawn only when it is on screen (render_line), so it costs nothing till then.
+        """
         old = self.snapshot
         self.snapshot = snapshot
         if old is None or self._shown(old) != self._shown(snapshot):
             self._strips = None
             self.refresh()
-
-    def offer(self, snapshot, visible: bool) -> None:
-        """Show ``snapshot`` if the picture is on screen, else keep it for :meth:`catch_up`."""
-        if visible:
-            self.show(snapshot)
-        else:
-            self.snapshot_pending = snapshot
-
-    def catch_up(self) -> None:
-        """Show the snapshot kept while hidden (its tab was just opened)."""
-        pending, self.snapshot_pending = self.snapshot_pending, None
-        if pending is not None:
-            self.show(pending)
 
     @staticmethod
     def _shown(s):

@@ -244,16 +244,13 @@ class TrainingScreen(Screen):
         self.call_after_refresh(message.done)  # the worker waits for the frame (see TrainingProgress)
 
     def _show_anatomy(self, s, message: msg.TrainingProgress | None = None) -> None:
-        compact_shown = self._tabs.active == "tab-anatomy"
         for anatomy in self._anatomies:
-            anatomy.offer(s, anatomy.display and (anatomy.id != "anatomy-compact" or compact_shown))
+            anatomy.show(s)
         if message is not None:  # the worker waits for the anatomy's frame too
             self.call_after_refresh(message.done)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._inside.shown = self._tabs.active == "tab-inside"
-        for anatomy in self._anatomies:
-            anatomy.catch_up()
 
     def _show_curves(self, curves, now: float) -> None:
         cost = self._curves.render_seconds
