@@ -10,6 +10,20 @@ from fake_mnist import write_fake_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 
+#: The per-core cache the convolutions' chunks are sized for in every test (the machine's own L2 would
+#: change the chunks, with them the order of the weight gradients' sums, and so a shade in a snapshot
+#: of feature maps from one machine to the next). Tests of the chunking set chunk_bytes themselves.
+TEST_CACHE_BYTES = 256 * 1024
+
+
+@pytest.fixture(autouse=True, scope="session")
+def same_chunks_on_every_machine():
+    from nntui.engine.layers import conv
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conv, "core_cache_bytes", lambda: TEST_CACHE_BYTES)
+        yield
+
 
 @pytest.fixture(scope="session")
 def fake_mnist_dir(tmp_path_factory) -> Path:
@@ -38,3 +52,11 @@ def real_mnist() -> Path:
     if folder is None:
         pytest.skip("NNTUI_DATA_DIR does not point at the real MNIST")
     return folder
+
+
+@pytest.fixture
+def one_blas_thread(monkeypatch) -> None:
+    """NNTUI_THREADS=1 for a test that compares two runs bit for bit: the engine's own choice of
+    threads follows the machine's load, which may change between the runs, and with it the order
+    of a product's sums (the README: same seed, same losses, with --threads 1)."""
+    monkeypatch.setenv("NNTUI_THREADS", "1")

@@ -57,7 +57,7 @@ def numbers(record: dict) -> dict:
     return {k: v for k, v in record.items() if "second" not in k}
 
 
-def test_resume_gives_exactly_the_losses_of_an_unbroken_run(fake_mnist_dir, tmp_path):
+def test_resume_gives_exactly_the_losses_of_an_unbroken_run(fake_mnist_dir, tmp_path, one_blas_thread):
     preset = tmp_path / "drop.toml"
     preset.write_text(DROPOUT_PRESET)
     common = ["--preset", preset, "--headless", "--data-dir", fake_mnist_dir]

@@ -58,7 +58,7 @@ def test_an_npz_missing_an_array_names_it(tmp_path):
 N_TRAIN, N_TEST = 2000, 500
 
 
-def test_real_mnist_as_csv_and_npz_trains_as_the_idx_files(real_mnist, tmp_path):
+def test_real_mnist_as_csv_and_npz_trains_as_the_idx_files(real_mnist, tmp_path, one_blas_thread):
     mnist = load_mnist(real_mnist, download=False)
     x_train, y_train = mnist.x_train[:N_TRAIN], mnist.y_train[:N_TRAIN]
     x_test, y_test = mnist.x_test[:N_TEST], mnist.y_test[:N_TEST]

@@ -80,7 +80,7 @@ def test_a_run_without_a_schedule_prints_no_rate(fake_mnist_dir, tmp_path):
     assert records(tmp_path / "m.jsonl", "epoch")[0]["learning_rate"] == 0.01
 
 
-def test_a_resumed_schedule_continues_exactly(fake_mnist_dir, tmp_path):
+def test_a_resumed_schedule_continues_exactly(fake_mnist_dir, tmp_path, one_blas_thread):
     preset = tmp_path / "cosine.toml"
     preset.write_text(COSINE)
     common = ["--preset", preset, "--headless", "--data-dir", fake_mnist_dir]
@@ -131,7 +131,7 @@ def train(preset, arrays, epochs, *, double_at=None, checkpoint=None, resume=Non
     return out, run
 
 
-def test_a_change_by_hand_is_resumed_exactly_from_a_checkpoint(fake_mnist_dir, tmp_path):
+def test_a_change_by_hand_is_resumed_exactly_from_a_checkpoint(fake_mnist_dir, tmp_path, one_blas_thread):
     preset = loads(COSINE)
     arrays = load_arrays(preset, fake_mnist_dir)
     full, run = train(preset, arrays, 3, double_at=(1, 5))

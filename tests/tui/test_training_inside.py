@@ -31,7 +31,7 @@ def training(app) -> TrainingScreen:
 
 def test_inside_tab_live_while_training_then_paused_and_ended():
     async def go():
-        app = harness(small_preset(epochs=200, batch_size=16))
+        app = harness(small_preset(epochs=10_000, batch_size=16))  # not ending by itself: s stops it
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "running",
                            what="the run to start")
@@ -112,7 +112,7 @@ def test_misclassified_key_in_the_tab_and_draw_key_with_inside():
 
 def test_draw_key_hidden_before_weights_dimmed_while_running():
     async def go():
-        app = harness(small_preset(epochs=200, batch_size=16))
+        app = harness(small_preset(epochs=10_000, batch_size=16))  # not ending by itself: s stops it
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "running",
                            what="the run to start")

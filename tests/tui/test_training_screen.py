@@ -81,7 +81,7 @@ def test_full_run_shows_epochs_test_metrics_confusion_and_digits():
 
 def test_pause_step_resume():
     async def go():
-        app = harness(small_preset(epochs=200, batch_size=8))  # 68 steps per epoch, far more than the test needs
+        app = harness(small_preset(epochs=10_000, batch_size=8))  # 68 steps per epoch, far more than the test needs
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.phase == "running"
                            and app.screen.snapshot is not None and app.screen.snapshot.global_step > 2,
@@ -205,7 +205,7 @@ def test_back_keeps_the_weights_and_a_new_screen_continues_from_them():
 
 def test_back_during_a_run_abandons_it_and_keeps_the_weights():
     async def go():
-        app = harness(small_preset(epochs=50, batch_size=8))
+        app = harness(small_preset(epochs=10_000, batch_size=8))  # not ending by itself on a fast machine
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen) and app.screen.snapshot is not None
                            and app.screen.snapshot.global_step > 5, what="training")
