@@ -152,9 +152,28 @@ def runnable_now(path: Path = PROC_STAT) -> int | None:
     return None
 
 
-def others_runnable(samples: int = 5, gap: float = 0.002, path: Path = PROC_STAT) -> float | None:
-    """A quick first guess of how many CPUs other processes want: the mean count of other runnable
-    threads over a few instants ``gap`` seconds apart (None where unknown)."""
+def own_runnable_now(tasks: Path = Path("/proc/self/task")) -> int:
+    """This process's threads that are running or ready to run at this instant, the calling one
+    included (at least 1): BLAS's worker threads spin for a while after a product, and they are ours,
+    not another process's."""
+    count = 0
+    try:
+        for task in tasks.iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:
+                continue
+            if stat.rsplit(")", 1)[-1].split()[:1] == ["R"]:
+                count += 1
+    except OSError:
+        pass
+    return max(1, count)
+
+
+def others_runnable(samples: int = 5, gap: float = 0.002, path: Path = PROC_STAT,
+                    own=own_runnable_now) -> float | None:
+    """A quick first guess of how many CPUs other processes want: the mean count of runnable threads
+    that are not this process's over a few instants ``gap`` seconds apart (None where unknown)."""
     counts = []
     for k in range(samples):
         if k:
@@ -162,7 +181,7 @@ def others_runnable(samples: int = 5, gap: float = 0.002, path: Path = PROC_STAT
         n = runnable_now(path)
         if n is None:
             return None
-        counts.append(max(0, n - 1))
+        counts.append(max(0, n - own()))
     return sum(counts) / len(counts)
 
 

@@ -106,7 +106,18 @@ def test_runnable_threads_are_read_from_proc_stat(tmp_path):
     stat = tmp_path / "stat"
     stat.write_text("cpu  10 0 5 100 0 0 0 0 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\nprocs_running 4\nprocs_blocked 0\n")
     assert machine.runnable_now(stat) == 4
-    assert machine.others_runnable(samples=2, gap=0, path=stat) == 3  # the caller is one of them
+    assert machine.others_runnable(samples=2, gap=0, path=stat, own=lambda: 1) == 3  # the caller is one of them
+    assert machine.others_runnable(samples=2, gap=0, path=stat, own=lambda: 3) == 1  # BLAS's threads are ours
     assert machine.machine_busy_seconds(stat) == 15 / os.sysconf("SC_CLK_TCK")
     assert machine.runnable_now(tmp_path / "missing") is None
     assert machine.others_runnable(path=tmp_path / "missing") is None
+
+
+def test_own_runnable_threads_count_a_spinning_blas_thread_as_ours():
+    """Right after a threaded product OpenBLAS's worker spins: it is this process's, not another's."""
+    import numpy as np
+
+    assert machine.own_runnable_now() >= 1  # the caller
+    a = np.ones((1500, 1500), np.float32)
+    a @ a
+    assert machine.others_runnable(samples=3, gap=0) <= machine.runnable_now() - 1
