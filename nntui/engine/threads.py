@@ -10,6 +10,7 @@ threadpoolctl, the well-kept library for it):
   one: every so often (at the start and then every ``reprobe_seconds``) the governor times a few
   training steps with every layer on one thread and a few with every layer on all threads it may
   use, alternating, and gives each layer the faster setting (more threads only for a clear gain);
+  the first timing is repeated after a few seconds, since the start of a run is a noisy moment;
 - it notices busy cores: at the start it counts the other runnable threads, then every second it
   reads how much CPU the other processes took (:class:`~nntui.engine.machine.LoadMeter`, from
   /proc/stat); when they leave less than about two CPUs free, every layer runs on one thread
@@ -110,6 +111,9 @@ class ThreadGovernor:
     min_gain = 0.10
     #: Time again after this many seconds of training (conditions drift).
     reprobe_seconds = 30.0
+    #: ... but the first timing falls in the run's start, while the process may still be busy starting
+    #: it (the app draws its training screen meanwhile): time again this soon after it.
+    first_reprobe_seconds = 3.0
     #: Read the load this often (seconds).
     load_interval = 1.0
     #: A timing stops (one thread everywhere) when a step on all threads takes this many times the
@@ -251,7 +255,10 @@ class ThreadGovernor:
         self._queue = []
         self._samples = {}
         self.probes += 1
-        self._next_probe = self.clock() + self.reprobe_seconds
+        self._next_probe = self.clock() + self._reprobe_after()
+
+    def _reprobe_after(self) -> float:
+        return self.first_reprobe_seconds if self.probes == 1 else self.reprobe_seconds
 
     def _decide(self) -> None:
         """Each layer: all threads if the timed steps show a clear gain, else one."""
@@ -266,7 +273,7 @@ class ThreadGovernor:
             self.plan[i] = count if tn < (1.0 - self.min_gain) * t1 else 1
         self.probes += 1
         self._samples = {}
-        self._next_probe = self.clock() + self.reprobe_seconds
+        self._next_probe = self.clock() + self._reprobe_after()
 
     def _check_load(self, now: float) -> None:
         self._next_load = now + self.load_interval

@@ -143,10 +143,18 @@ def test_settings_are_timed_again_after_a_while():
     for _ in range(1 + 2 * gov.probe_steps):
         step(gov, lib, clock, costs)
     assert gov.probes == 1
-    clock.now += gov.reprobe_seconds
+    clock.now += gov.first_reprobe_seconds  # the first timing, at the noisy start, is repeated soon
     for _ in range(1 + 2 * gov.probe_steps):
         step(gov, lib, clock, costs)
     assert gov.probes == 2
+    clock.now += gov.first_reprobe_seconds  # then only after a while
+    for _ in range(1 + 2 * gov.probe_steps):
+        step(gov, lib, clock, costs)
+    assert gov.probes == 2
+    clock.now += gov.reprobe_seconds
+    for _ in range(1 + 2 * gov.probe_steps):
+        step(gov, lib, clock, costs)
+    assert gov.probes == 3
 
 
 def test_fixed_threads_are_used_throughout():
