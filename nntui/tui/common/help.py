@@ -16,7 +16,8 @@ from textual.widgets import Static
 from .base import Dialog
 
 KEY_NAMES = {"question_mark": "?", "shift+up": "shift+↑", "shift+down": "shift+↓", "escape": "esc",
-             "delete": "del", "insert": "ins", "up": "↑", "down": "↓", "full_stop": "."}
+             "delete": "del", "insert": "ins", "up": "↑", "down": "↓", "full_stop": ".",
+             "plus": "+", "minus": "-"}
 
 def key_text(binding: Binding) -> str:
     """'a / ins' for 'a,insert'."""

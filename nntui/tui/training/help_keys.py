@@ -21,7 +21,7 @@ def shown_tabs(tabs: TabbedContent) -> list[tuple[str, str]]:
 def training_help(bindings, tab_titles: list[str]) -> Sections:
     """The training screen's keys (each binding once, tooltips first) and the tab keys for ``tab_titles``
     (the tabs shown now: the Anatomy tab exists only in the compact layout)."""
-    seen, rows = set(), []
+    seen, rows = set(), {}
     for binding in bindings:
         if binding.action.startswith("tab") or binding.key == "question_mark":
             continue
@@ -29,7 +29,11 @@ def training_help(bindings, tab_titles: list[str]) -> Sections:
         if binding.action in seen:
             continue
         seen.add(binding.action)
-        rows.append((" / ".join(k for k, _ in binding_rows(keys)), _what(keys)))
+        shown = " / ".join(k for k, _ in binding_rows(keys))
+        what = _what(keys)
+        # one key, two actions by phase (space pauses or resumes): one row that says both
+        rows[shown] = f"{rows[shown]}; {what[:1].lower()}{what[1:]}" if shown in rows else what
+    rows = list(rows.items())
     tabs = [(str(i), f"The {title} tab") for i, title in enumerate(tab_titles, start=1)]
     sections = [("Training", rows), ("Tabs", tabs)]
     if "Inside" in tab_titles:
