@@ -60,3 +60,11 @@ def one_blas_thread(monkeypatch) -> None:
     threads follows the machine's load, which may change between the runs, and with it the order
     of a product's sums (the README: same seed, same losses, with --threads 1)."""
     monkeypatch.setenv("NNTUI_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread_in_snapshots(request, monkeypatch) -> None:
+    """Snapshot tests train with one BLAS thread: the numbers they show must not depend on the
+    threads the engine would choose for the machine's load at that moment."""
+    if request.node.module.__name__.endswith("snapshots"):
+        monkeypatch.setenv("NNTUI_THREADS", "1")

@@ -44,6 +44,7 @@ def trained(preset, steps: int | None = STEPS, arrays=ARRAYS):
 
 def _train(preset, steps, arrays):
     model, trainer, (train, val, test), samples = prepare(preset, arrays)
+    trainer.threads = 1  # the same sums whatever the machine's load (the engine's own choice follows it)
     inspector = RunInspector(model, trainer.optimizer, test.x[:128])
     last, done = None, 0
     for event in trainer.fit(train, epochs=preset.training.epochs, batch_size=preset.training.batch_size,
