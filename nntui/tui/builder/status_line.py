@@ -3,6 +3,8 @@ how long an epoch will take on this machine."""
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.message import Message
 from textual.reactive import var
@@ -14,6 +16,10 @@ from ...preset.epoch_time import epoch_estimate, speed_key
 from ...preset.preset import Preset
 from ..common.css import tcss
 from .view import StackView
+
+
+#: The pause before a measurement starts (a new edit in the meantime cancels it).
+SETTLE_SECONDS = 0.3
 
 
 def estimate_text(preset: Preset, samples_per_second: float) -> str | None:
@@ -98,6 +104,9 @@ class StatusLine(Static):
     @work(thread=True, exclusive=True, group="epoch-estimate")
     def _measure(self, probe, preset: Preset, key: tuple) -> None:
         worker = get_current_worker()
+        time.sleep(SETTLE_SECONDS)  # edits typed in a row measure once; the first frames come first
+        if worker.is_cancelled:
+            return
         try:
             speed = probe(preset, lambda: worker.is_cancelled or self._covered())
         except Exception:  # no estimate rather than a crash: the run itself will say what is wrong
