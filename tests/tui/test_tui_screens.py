@@ -230,28 +230,3 @@ async def test_save_under_a_new_name(app_factory, tmp_path):
         saved = loads((tmp_path / "mine.toml").read_text())
         assert saved.name == "my model" == app.document.preset.name
         assert not app.document.dirty and app.document.can_undo  # the rename is one undoable step
-
-
-async def test_the_builder_is_laid_out_once_per_size_and_again_when_the_size_changes(app_factory):
-    """Textual sends the first screen the same Resize several times at start-up: one layout for them
-    (SteadyScreen); a real resize is laid out, breakpoint classes and all."""
-    from tui_helpers import WIDE
-
-    app = app_factory()
-    async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BuilderScreen) and screen.has_class("-wide")
-        table = screen.query_one("#stack")
-        wide = table.size.width
-        calls = []
-        original = screen._refresh_layout
-        screen._refresh_layout = lambda *a, **k: (calls.append(a), original(*a, **k))[1]
-        screen._screen_resized(app.size)  # the same size again: nothing to lay out
-        assert calls == []
-        await pilot.resize_terminal(*NARROW)
-        await pilot.pause()
-        assert calls and screen.has_class("-narrow") and table.size.width != wide
-        await pilot.resize_terminal(*WIDE)
-        await pilot.pause()
-        assert screen.has_class("-wide") and table.size.width == wide

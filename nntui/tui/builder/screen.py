@@ -19,13 +19,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import DataTable, Header
 
 from ...preset.document import PresetDocument
 from ..common.breakpoints import set_breakpoint_classes
 from ..common.field_editor import FieldEditor
 from ..common.steady_footer import SteadyFooter
-from ..common.steady_screen import SteadyScreen
 from .action_bar import BUTTON_ACTIONS, ActionBar, Availability
 from .bindings import BUILDER_BINDINGS
 from .graph_view import GraphView
@@ -39,7 +39,7 @@ from .totals import TotalsBar
 from .view import StackView, stack_view
 
 
-class BuilderScreen(SteadyScreen):
+class BuilderScreen(Screen):
     """Build a network layer by layer and see at once whether the shapes fit."""
 
     CSS_PATH = "screen.tcss"
