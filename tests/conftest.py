@@ -63,8 +63,8 @@ def one_blas_thread(monkeypatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def one_blas_thread_in_snapshots(request, monkeypatch) -> None:
+def one_blas_thread_in_snapshots(request) -> None:
     """Snapshot tests train with one BLAS thread: the numbers they show must not depend on the
     threads the engine would choose for the machine's load at that moment."""
     if request.node.module.__name__.endswith("snapshots"):
-        monkeypatch.setenv("NNTUI_THREADS", "1")
+        request.getfixturevalue("one_blas_thread")
